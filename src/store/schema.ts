@@ -1,0 +1,230 @@
+/**
+ * The metadata store's tables, as Kysely sees them. One schema for SQLite and PostgreSQL:
+ * only portable column types (text, bigint, double precision, integer) are used, times are
+ * epoch milliseconds, and structured values are JSON text, so the same queries run on both.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type PipelineRunStatus = 'running' | 'succeeded' | 'failed' | 'blocked';
+export type StepRunStatus = 'pending' | 'running' | 'succeeded' | 'cached' | 'failed' | 'skipped';
+
+export interface PipelineRunsTable {
+  id: string;
+  project: string;
+  status: PipelineRunStatus;
+  trigger: string; // manual | schedule | data-change | alert | ci
+  started_at: number;
+  ended_at: number | null;
+  host: string;
+  pid: number;
+  /** JSON: {message, step?, code?} when failed or blocked. */
+  error: string | null;
+  config_hash: string;
+}
+
+export interface StepRunsTable {
+  id: string;
+  pipeline_run_id: string;
+  name: string;
+  kind: string;
+  status: StepRunStatus;
+  cache_key: string | null;
+  started_at: number | null;
+  ended_at: number | null;
+  exit_code: number | null;
+  /** Why it failed: 'error' | 'timeout' | 'out-of-memory' | 'killed' | null. */
+  failure: string | null;
+  error: string | null;
+  /** Artifact digest of the stored output log. */
+  log_digest: string | null;
+  /** JSON: the step's outputs ({name: {digest, kind, meta}}). */
+  outputs: string | null;
+  tracking_run_id: string | null;
+  /** JSON: peak RSS bytes, cpu request, etc. */
+  resources: string | null;
+}
+
+export interface StepCacheTable {
+  cache_key: string;
+  step_kind: string;
+  outputs: string; // JSON, same shape as step_runs.outputs
+  tracking_run_id: string | null;
+  created_at: number;
+}
+
+export interface DatasetVersionsTable {
+  id: string; // content-derived: "ds-" + first 16 hex of the data digest
+  name: string;
+  project: string;
+  digest: string; // artifact digest of the Parquet file
+  schema: string; // JSON [{name, type}]
+  row_count: number;
+  lineage: string; // JSON {sources:[{uri, digest}], step, code_hash, inputs:[dataset ids]}
+  profile: string | null; // JSON, issue 3
+  validation: string | null; // JSON validation report
+  pipeline_run_id: string;
+  created_at: number;
+}
+
+export interface ExperimentsTable {
+  experiment_id: string;
+  name: string;
+  artifact_location: string;
+  lifecycle_stage: string; // active | deleted
+  creation_time: number;
+  last_update_time: number;
+}
+
+export interface ExperimentTagsTable {
+  experiment_id: string;
+  key: string;
+  value: string;
+}
+
+export interface TrackingRunsTable {
+  run_id: string;
+  experiment_id: string;
+  run_name: string;
+  user_id: string;
+  status: string; // RUNNING | SCHEDULED | FINISHED | FAILED | KILLED
+  start_time: number;
+  end_time: number | null;
+  lifecycle_stage: string;
+  artifact_uri: string;
+  pipeline_run_id: string | null;
+  step_name: string | null;
+}
+
+export interface ParamsTable {
+  run_id: string;
+  key: string;
+  value: string;
+}
+
+export interface MetricsTable {
+  id: Generated<number>;
+  run_id: string;
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  is_nan: number;
+}
+
+export interface LatestMetricsTable {
+  run_id: string;
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  is_nan: number;
+}
+
+export interface RunTagsTable {
+  run_id: string;
+  key: string;
+  value: string;
+}
+
+export interface RunInputsTable {
+  run_id: string;
+  dataset_id: string;
+  context: string; // training | validation | test
+}
+
+export interface RunArtifactsTable {
+  run_id: string;
+  path: string;
+  digest: string;
+  size: number;
+}
+
+export interface RegisteredModelsTable {
+  name: string;
+  description: string;
+  creation_time: number;
+  last_updated_time: number;
+}
+
+export interface ModelVersionsTable {
+  name: string;
+  version: number;
+  run_id: string | null;
+  source: string; // artifact digest of the model package manifest
+  status: string; // READY
+  description: string;
+  creation_time: number;
+  last_updated_time: number;
+  pipeline_run_id: string | null;
+  code_hash: string | null;
+  /** JSON: {train, validation, test} dataset version ids. */
+  datasets: string;
+  params: string; // JSON
+  metrics: string; // JSON
+  gates: string; // JSON array of gate results
+}
+
+export interface ModelAliasesTable {
+  name: string;
+  alias: string;
+  version: number;
+}
+
+export interface ModelVersionTagsTable {
+  name: string;
+  version: number;
+  key: string;
+  value: string;
+}
+
+export interface RegistryEventsTable {
+  id: Generated<number>;
+  name: string;
+  version: number | null;
+  action: string; // register | alias | tag | untag
+  detail: string; // JSON
+  actor: string;
+  reason: string;
+  at: number;
+}
+
+export interface GateResultsTable {
+  id: Generated<number>;
+  pipeline_run_id: string;
+  gate: string;
+  subject_kind: string; // model | dataset | deployment
+  subject_id: string;
+  status: string; // pass | warn | fail
+  details: string; // JSON [{check, actual, op, threshold, passed}]
+  created_at: number;
+}
+
+export interface Database {
+  pipeline_runs: PipelineRunsTable;
+  step_runs: StepRunsTable;
+  step_cache: StepCacheTable;
+  dataset_versions: DatasetVersionsTable;
+  experiments: ExperimentsTable;
+  experiment_tags: ExperimentTagsTable;
+  tracking_runs: TrackingRunsTable;
+  params: ParamsTable;
+  metrics: MetricsTable;
+  latest_metrics: LatestMetricsTable;
+  run_tags: RunTagsTable;
+  run_inputs: RunInputsTable;
+  run_artifacts: RunArtifactsTable;
+  registered_models: RegisteredModelsTable;
+  model_versions: ModelVersionsTable;
+  model_aliases: ModelAliasesTable;
+  model_version_tags: ModelVersionTagsTable;
+  registry_events: RegistryEventsTable;
+  gate_results: GateResultsTable;
+}
+
+export type PipelineRun = Selectable<PipelineRunsTable>;
+export type NewPipelineRun = Insertable<PipelineRunsTable>;
+export type StepRun = Selectable<StepRunsTable>;
+export type StepRunUpdate = Updateable<StepRunsTable>;
+export type DatasetVersionRow = Selectable<DatasetVersionsTable>;
+export type ModelVersionRow = Selectable<ModelVersionsTable>;
+export type TrackingRunRow = Selectable<TrackingRunsTable>;
