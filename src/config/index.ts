@@ -1,0 +1,24 @@
+/** The `sluice.yaml` project file: its schema, loading with file:line:col errors, JSON Schema and scaffolding. */
+export { loadProject, parseProject, CONFIG_FILES, type LoadedProject, type ConfigIssue } from './load.js';
+export { initProject, type InitOptions } from './init.js';
+export { projectJsonSchema, writeJsonSchema } from './json-schema.js';
+export { parseBytes, parseDuration } from './units.js';
+export {
+  parseRef,
+  stepResources,
+  STEP_KINDS,
+  COLUMN_TYPES,
+  type ProjectConfig,
+  type SourceConfig,
+  type StepConfig,
+  type StepKind,
+  type PrepareStep,
+  type SplitStep,
+  type TrainStep,
+  type EvaluateStep,
+  type CommandStep,
+  type GateConfig,
+  type RegisterConfig,
+  type Resources,
+  type ColumnType,
+} from './schema.js';

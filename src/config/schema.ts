@@ -1,0 +1,196 @@
+import { z } from 'zod';
+import { BYTES_PATTERN, DURATION_PATTERN, _toBytes, _toMilliseconds } from './units.js';
+
+/** Names of sources, steps, gates and named outputs. */
+export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
+/** A reference to a source or step (`clean`) or to one output of a step (`split.train`). */
+export const REF_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)?$/;
+const PROJECT_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+export const STEP_KINDS = ['prepare', 'split', 'train', 'evaluate', 'command'] as const;
+export const COLUMN_TYPES = ['string', 'integer', 'double', 'boolean', 'date', 'timestamp'] as const;
+
+const NAME_RULE = "must start with a letter and contain only letters, digits, '_' and '-'";
+const name = (what: string) => z.string().regex(NAME_PATTERN, { error: (iss) => `${what} name '${iss.input}' ${NAME_RULE}` });
+const ref = z.string().regex(REF_PATTERN, {
+  error: (iss) => `expected a source or step name such as 'clean', or a step output such as 'split.train', got '${iss.input}'`,
+});
+/** A YAML scalar read as text: `positive: 1` means the label "1". */
+const text = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+const bytes = z
+  .union([z.number().positive(), z.string().regex(new RegExp(BYTES_PATTERN), {
+    error: (iss) => `expected a size such as '512MB', '2GB', '1.5GiB' or '800MiB', got '${iss.input}'`,
+  })])
+  .transform((v, ctx) => _toBytes(v) ?? (ctx.issues.push({ code: 'custom', input: v, message: `expected a size greater than 0, got '${v}'` }), z.NEVER))
+  .meta({ id: 'Bytes', description: "A number of bytes or a size such as '512MB' (10^6 bytes), '2GB' or '1.5GiB' (2^30 bytes)." });
+const duration = z
+  .union([z.number().positive(), z.string().regex(new RegExp(DURATION_PATTERN), {
+    error: (iss) => `expected a duration such as '90s', '10m', '1h' or '1h30m', got '${iss.input}'`,
+  })])
+  .transform((v, ctx) => _toMilliseconds(v) ?? (ctx.issues.push({ code: 'custom', input: v, message: `expected a duration greater than 0, got '${v}'` }), z.NEVER))
+  .meta({ id: 'Duration', description: "A number of seconds or a duration such as '90s', '10m' or '1h30m'." });
+
+export const resourcesSchema = z.strictObject({
+  cpus: z.number().positive().default(1),
+  memory: bytes.prefault('1GiB'),
+  timeout: duration.prefault('30m'),
+});
+const partialResources = z.strictObject({ cpus: z.number().positive().optional(), memory: bytes.optional(), timeout: duration.optional() });
+
+// JavaScript objects put whole-number keys first, which would lose the column order.
+const columnName = z.string().refine((k) => !/^[0-9]+$/.test(k), {
+  error: (iss) => `column name '${iss.input}' cannot be a whole number (the column order would be lost); use a name such as 'c${iss.input}'`,
+});
+
+export const sourceSchema = z
+  .strictObject({
+    path: z.string().min(1),
+    format: z.enum(['csv', 'tsv']).optional().describe('File format; inferred from the extension when left out (.tsv → tsv, otherwise csv).'),
+    header: z.boolean().default(true),
+    delimiter: z.string().min(1).optional(),
+    nulls: z.array(text).default([]).describe('Values that mean "missing", such as "" or "NA".'),
+    columns: z
+      .record(columnName, z.enum(COLUMN_TYPES))
+      .refine((c) => Object.keys(c).length > 0, { error: 'expected at least one column' })
+      .describe('Column name → type, in the order of the file.'),
+    description: z.string().optional(),
+  })
+  .transform((s) => ({ ...s, format: s.format ?? (s.path.toLowerCase().endsWith('.tsv') ? ('tsv' as const) : ('csv' as const)) }));
+
+const common = {
+  description: z.string().optional(),
+  needs: z.array(z.string()).optional().describe('Steps that must run before this one, beyond those named as inputs.'),
+  resources: partialResources.optional(),
+};
+
+const prepareStep = z.strictObject({
+  kind: z.literal('prepare'),
+  input: ref,
+  trim: z.boolean().default(false),
+  nulls: z.array(text).default([]).describe('Values that mean "missing", such as "" or "NA" (after trimming).'),
+  rename: z.record(z.string(), z.string()).default({}).describe('Old column name → new column name.'),
+  replace: z
+    .record(z.string(), z.record(z.string(), text.nullable()))
+    .default({})
+    .describe('Column → (value → replacement); a null replacement makes the value missing.'),
+  drop: z.array(z.string()).default([]).describe('Columns to remove.'),
+  drop_missing: z.array(z.string()).default([]).describe('Rows with a missing value in any of these columns are removed.'),
+  ...common,
+}).meta({ id: 'PrepareStep' });
+
+const splitStep = z.strictObject({
+  kind: z.literal('split'),
+  input: ref,
+  fractions: z
+    .record(name('output'), z.number().gt(0).lte(1))
+    .refine((f) => Math.abs(Object.values(f).reduce((a, b) => a + b, 0) - 1) <= 1e-9, {
+      error: (iss) => {
+        const values = Object.values(iss.input as Record<string, number>);
+        return `fractions must add up to 1, but ${values.join(' + ') || 'nothing'} = ${+values.reduce((a, b) => a + b, 0).toFixed(9)}`;
+      },
+      when: (payload) => payload.issues.length === 0,
+    })
+    .describe('Output name → fraction of rows; the fractions add up to 1. Refer to an output as `<step>.<name>`.'),
+  seed: z.int().default(0),
+  stratify: z.string().optional().describe('Keep the proportions of this column the same in every output.'),
+  ...common,
+}).meta({ id: 'SplitStep' });
+
+const trainStep = z.strictObject({
+  kind: z.literal('train'),
+  trainer: z.enum(['logistic_regression']),
+  train: ref,
+  validation: ref.optional(),
+  target: z.string(),
+  positive: text.describe('The value of the target column that counts as the positive class.'),
+  features: z.array(z.string()).optional().describe('Columns to train on; by default every column but the target.'),
+  exclude: z.array(z.string()).default([]),
+  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+  ...common,
+}).meta({ id: 'TrainStep' });
+
+const evaluateStep = z.strictObject({
+  kind: z.literal('evaluate'),
+  model: ref,
+  data: ref,
+  threshold: z.number().min(0).max(1).default(0.5),
+  ...common,
+}).meta({ id: 'EvaluateStep' });
+
+const commandStep = z.strictObject({
+  kind: z.literal('command'),
+  run: z.string().min(1).describe('Shell command to run in the project folder.'),
+  inputs: z.record(name('input'), ref).default({}),
+  outputs: z
+    .record(name('output'), z.strictObject({ type: z.enum(['dataset', 'file', 'dir', 'model']), path: z.string().min(1) }))
+    .default({}),
+  code: z.array(z.string()).default([]).describe('Files or globs whose contents go into the cache key.'),
+  env: z.record(z.string(), text).default({}),
+  ...common,
+}).meta({ id: 'CommandStep' });
+
+export const stepSchema = z.discriminatedUnion('kind', [prepareStep, splitStep, trainStep, evaluateStep, commandStep]);
+
+export const gateSchema = z.strictObject({
+  evaluation: z.string().describe('The evaluate step whose metrics are checked.'),
+  checks: z
+    .array(
+      z.strictObject({
+        metric: z.string(),
+        op: z.enum(['>=', '>', '<=', '<', '==']),
+        threshold: z.number(),
+        severity: z.enum(['fail', 'warn']).default('fail'),
+      }),
+    )
+    .min(1),
+});
+
+export const registerSchema = z.strictObject({
+  model: z.string().regex(MODEL_PATTERN, {
+    error: (iss) => `model name '${iss.input}' must start with a letter or digit and contain only letters, digits, '_', '.' and '-'`,
+  }),
+  from: z.string().describe('The train step whose model is registered.'),
+  evaluation: z.string().describe('The evaluate step whose metrics are recorded with the model version.'),
+  gates: z.array(z.string()).default([]).describe('Gates that must pass before the model is registered.'),
+});
+
+export const projectSchema = z.strictObject({
+  project: z.string().regex(PROJECT_PATTERN, {
+    error: (iss) => `project name '${iss.input}' must start with a letter and contain only letters, digits, '_', '.' and '-'`,
+  }),
+  workspace: z.string().min(1).default('.sluice').describe('Folder, relative to the project, where Sluice keeps its records.'),
+  sources: z
+    .record(name('source'), sourceSchema)
+    .refine((s) => Object.keys(s).length > 0, { error: 'expected at least one source' }),
+  steps: z.record(name('step'), stepSchema).default({}),
+  gates: z.record(name('gate'), gateSchema).default({}),
+  register: registerSchema.optional(),
+  defaults: z.strictObject({ resources: resourcesSchema.prefault({}) }).prefault({}),
+});
+
+export type ProjectConfig = z.output<typeof projectSchema>;
+export type SourceConfig = z.output<typeof sourceSchema>;
+export type StepConfig = z.output<typeof stepSchema>;
+export type StepKind = StepConfig['kind'];
+export type GateConfig = z.output<typeof gateSchema>;
+export type RegisterConfig = z.output<typeof registerSchema>;
+export type Resources = z.output<typeof resourcesSchema>;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+export type PrepareStep = Extract<StepConfig, { kind: 'prepare' }>;
+export type SplitStep = Extract<StepConfig, { kind: 'split' }>;
+export type TrainStep = Extract<StepConfig, { kind: 'train' }>;
+export type EvaluateStep = Extract<StepConfig, { kind: 'evaluate' }>;
+export type CommandStep = Extract<StepConfig, { kind: 'command' }>;
+
+/** Splits `split.train` into its step and output names. */
+export function parseRef(ref: string): { name: string; output?: string } {
+  const dot = ref.indexOf('.');
+  return dot < 0 ? { name: ref } : { name: ref.slice(0, dot), output: ref.slice(dot + 1) };
+}
+
+/** The resources a step runs with: its own settings over the project defaults. */
+export function stepResources(config: ProjectConfig, step: string): Resources {
+  return { ...config.defaults.resources, ...config.steps[step]?.resources };
+}
