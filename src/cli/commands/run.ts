@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { ERROR_CODES, SluiceError, type ErrorCode } from '../../errors.js';
+import { LocalExecutor } from '../../pipeline/executor.js';
+import { runPipeline } from '../../pipeline/index.js';
+import { withProject } from '../context.js';
+import { c, printJson } from '../output.js';
+import { RunView } from '../run-view.js';
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description("run the project's pipeline; unchanged steps are reused from the cache")
+    .option('--force', 'rerun every step, ignoring the cache')
+    .option('--keep-workdir', "keep each step's work directory (under the workspace's work/ folder) for troubleshooting")
+    .option('--max-cpus <n>', 'use at most this many CPUs (default: all)', (v) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) throw new SluiceError('USAGE', `--max-cpus must be a positive number, got '${v}'`);
+      return n;
+    })
+    .option('--quiet', "don't show step output, only step results")
+    .option('--json', 'print the run summary as JSON (no live output)')
+    .action(async (opts: { force?: boolean; keepWorkdir?: boolean; maxCpus?: number; quiet?: boolean; json?: boolean }, cmd: Command) => {
+      await withProject(cmd, async (project) => {
+        const abort = new AbortController();
+        const onSignal = () => abort.abort();
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        const view = opts.json ? undefined : new RunView({ quiet: opts.quiet });
+        try {
+          const summary = await runPipeline(project, {
+            force: opts.force,
+            keepWorkdir: opts.keepWorkdir,
+            executor: new LocalExecutor({ cpus: opts.maxCpus }),
+            onEvent: view?.handle,
+            signal: abort.signal,
+          });
+          if (opts.json) printJson(summary);
+          else {
+            if (summary.model) console.log(`${c.dim('see it with')} sluice models show ${summary.model.name}@${summary.model.version}`);
+            console.log(`${c.dim('records:')} sluice runs show ${summary.runId}   ${c.dim('logs:')} sluice logs ${summary.runId}`);
+          }
+          if (summary.status === 'blocked') process.exitCode = ERROR_CODES.GATE_FAILED.exit;
+          else if (summary.status === 'failed') {
+            const code = summary.errors[0]?.code as ErrorCode | undefined;
+            process.exitCode = code && code in ERROR_CODES ? ERROR_CODES[code].exit : ERROR_CODES.STEP_FAILED.exit;
+          }
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
+      });
+    });
+}

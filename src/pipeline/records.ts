@@ -1,0 +1,227 @@
+/**
+ * Records of pipeline work in the metadata store: pipeline runs, step runs, the step cache,
+ * dataset versions and gate results.
+ */
+import { hostname } from 'node:os';
+import type { Db } from '../store/store.js';
+import type { DatasetVersionRow, PipelineRun, PipelineRunStatus, StepRun, StepRunStatus } from '../store/schema.js';
+import { SluiceError } from '../errors.js';
+import { isAlive } from './process-tree.js';
+
+export interface RecordedOutput {
+  digest: string;
+  size: number;
+  kind: string;
+  meta?: Record<string, unknown>;
+}
+
+export interface CachedResult {
+  outputs: Record<string, RecordedOutput>;
+  metrics?: Record<string, number>;
+  history?: { key: string; value: number; step: number }[];
+  params?: Record<string, string>;
+  summary?: Record<string, unknown>;
+}
+
+export async function createPipelineRun(db: Db, run: { id: string; project: string; trigger: string; configHash: string }): Promise<void> {
+  await db
+    .insertInto('pipeline_runs')
+    .values({
+      id: run.id,
+      project: run.project,
+      status: 'running',
+      trigger: run.trigger,
+      started_at: Date.now(),
+      ended_at: null,
+      host: hostname(),
+      pid: process.pid,
+      error: null,
+      config_hash: run.configHash,
+    })
+    .execute();
+}
+
+export async function finishPipelineRun(db: Db, id: string, status: PipelineRunStatus, error?: Record<string, unknown>): Promise<void> {
+  await db
+    .updateTable('pipeline_runs')
+    .set({ status, ended_at: Date.now(), error: error ? JSON.stringify(error) : null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * Marks runs whose process died (kill -9, power loss) as failed, so a crash never leaves a run
+ * "running" forever. Only runs started on this host can be checked; their pid must be gone.
+ */
+export async function failAbandonedRuns(db: Db, project: string): Promise<string[]> {
+  const running = await db.selectFrom('pipeline_runs').selectAll().where('project', '=', project).where('status', '=', 'running').execute();
+  const host = hostname();
+  const abandoned = running.filter((r) => r.host === host && r.pid !== process.pid && !isAlive(r.pid));
+  for (const run of abandoned) {
+    const error = { code: 'ABANDONED', message: `The process running this pipeline (pid ${run.pid}) stopped before it finished` };
+    await db.updateTable('pipeline_runs').set({ status: 'failed', ended_at: Date.now(), error: JSON.stringify(error) }).where('id', '=', run.id).execute();
+    await db
+      .updateTable('step_runs')
+      .set({ status: 'failed', failure: 'killed', error: 'abandoned: the pipeline process died', ended_at: Date.now() })
+      .where('pipeline_run_id', '=', run.id)
+      .where('status', '=', 'running')
+      .execute();
+    await db.updateTable('step_runs').set({ status: 'skipped' }).where('pipeline_run_id', '=', run.id).where('status', '=', 'pending').execute();
+  }
+  return abandoned.map((r) => r.id);
+}
+
+export async function createStepRuns(db: Db, pipelineRunId: string, steps: { id: string; name: string; kind: string }[]): Promise<void> {
+  if (steps.length === 0) return;
+  await db
+    .insertInto('step_runs')
+    .values(
+      steps.map((s) => ({
+        id: s.id,
+        pipeline_run_id: pipelineRunId,
+        name: s.name,
+        kind: s.kind,
+        status: 'pending' as StepRunStatus,
+        cache_key: null,
+        started_at: null,
+        ended_at: null,
+        exit_code: null,
+        failure: null,
+        error: null,
+        log_digest: null,
+        outputs: null,
+        tracking_run_id: null,
+        resources: null,
+      })),
+    )
+    .execute();
+}
+
+export async function updateStepRun(
+  db: Db,
+  id: string,
+  patch: Partial<Omit<StepRun, 'id' | 'pipeline_run_id' | 'name' | 'kind'>>,
+): Promise<void> {
+  await db.updateTable('step_runs').set(patch).where('id', '=', id).execute();
+}
+
+export async function lookupCache(db: Db, cacheKey: string): Promise<{ result: CachedResult; trackingRunId: string | null } | undefined> {
+  const row = await db.selectFrom('step_cache').selectAll().where('cache_key', '=', cacheKey).executeTakeFirst();
+  if (!row) return undefined;
+  return { result: JSON.parse(row.outputs) as CachedResult, trackingRunId: row.tracking_run_id };
+}
+
+export async function saveCache(db: Db, entry: { cacheKey: string; kind: string; result: CachedResult; trackingRunId: string | null }): Promise<void> {
+  await db
+    .insertInto('step_cache')
+    .values({
+      cache_key: entry.cacheKey,
+      step_kind: entry.kind,
+      outputs: JSON.stringify(entry.result),
+      tracking_run_id: entry.trackingRunId,
+      created_at: Date.now(),
+    })
+    .onConflict((oc) => oc.column('cache_key').doUpdateSet({ outputs: JSON.stringify(entry.result), tracking_run_id: entry.trackingRunId, created_at: Date.now() }))
+    .execute();
+}
+
+export async function deleteCache(db: Db, cacheKey: string): Promise<void> {
+  await db.deleteFrom('step_cache').where('cache_key', '=', cacheKey).execute();
+}
+
+export interface NewDatasetVersion {
+  id: string;
+  name: string;
+  project: string;
+  digest: string;
+  schema: unknown;
+  rowCount: number;
+  lineage: unknown;
+  validation?: unknown;
+  pipelineRunId: string;
+}
+
+/** Content-addressed: a version whose id exists already is kept as it is. */
+export async function insertDatasetVersion(db: Db, v: NewDatasetVersion): Promise<boolean> {
+  const existing = await db.selectFrom('dataset_versions').select('id').where('id', '=', v.id).executeTakeFirst();
+  if (existing) return false;
+  await db
+    .insertInto('dataset_versions')
+    .values({
+      id: v.id,
+      name: v.name,
+      project: v.project,
+      digest: v.digest,
+      schema: JSON.stringify(v.schema),
+      row_count: v.rowCount,
+      lineage: JSON.stringify(v.lineage),
+      profile: null,
+      validation: v.validation === undefined ? null : JSON.stringify(v.validation),
+      pipeline_run_id: v.pipelineRunId,
+      created_at: Date.now(),
+    })
+    .execute();
+  return true;
+}
+
+export async function insertGateResult(
+  db: Db,
+  g: { pipelineRunId: string; gate: string; subjectKind: string; subjectId: string; status: string; details: unknown },
+): Promise<void> {
+  await db
+    .insertInto('gate_results')
+    .values({
+      pipeline_run_id: g.pipelineRunId,
+      gate: g.gate,
+      subject_kind: g.subjectKind,
+      subject_id: g.subjectId,
+      status: g.status,
+      details: JSON.stringify(g.details),
+      created_at: Date.now(),
+    })
+    .execute();
+}
+
+// ---- reading ----
+
+export async function listPipelineRuns(db: Db, options: { project?: string; limit?: number } = {}): Promise<PipelineRun[]> {
+  let q = db.selectFrom('pipeline_runs').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc');
+  if (options.project) q = q.where('project', '=', options.project);
+  return q.limit(options.limit ?? 20).execute();
+}
+
+/** A run by id, unique id prefix, or `latest`. */
+export async function getPipelineRun(db: Db, ref: string, project?: string): Promise<PipelineRun> {
+  if (ref === 'latest') {
+    const [latest] = await listPipelineRuns(db, { project, limit: 1 });
+    if (!latest) throw new SluiceError('NOT_FOUND', 'There are no pipeline runs yet', { hint: 'Start one with `sluice run`.' });
+    return latest;
+  }
+  const rows = await db.selectFrom('pipeline_runs').selectAll().where('id', 'like', `${ref.replace(/[%_]/g, '')}%`).limit(2).execute();
+  if (rows.length === 0) throw new SluiceError('NOT_FOUND', `No pipeline run '${ref}'`, { hint: 'List runs with `sluice runs list`.' });
+  if (rows.length > 1) throw new SluiceError('USAGE', `Run id prefix '${ref}' matches more than one run`, { hint: 'Give more characters of the id.' });
+  return rows[0];
+}
+
+export async function listStepRuns(db: Db, pipelineRunId: string): Promise<StepRun[]> {
+  return db.selectFrom('step_runs').selectAll().where('pipeline_run_id', '=', pipelineRunId).orderBy('id').execute();
+}
+
+export async function listGateResults(db: Db, pipelineRunId: string) {
+  return db.selectFrom('gate_results').selectAll().where('pipeline_run_id', '=', pipelineRunId).orderBy('id').execute();
+}
+
+export async function listDatasetVersions(db: Db, options: { project?: string; name?: string; limit?: number } = {}): Promise<DatasetVersionRow[]> {
+  let q = db.selectFrom('dataset_versions').selectAll().orderBy('created_at', 'desc').orderBy('id');
+  if (options.project) q = q.where('project', '=', options.project);
+  if (options.name) q = q.where('name', '=', options.name);
+  return q.limit(options.limit ?? 100).execute();
+}
+
+export async function getDatasetVersion(db: Db, ref: string): Promise<DatasetVersionRow> {
+  const byId = await db.selectFrom('dataset_versions').selectAll().where('id', 'like', `${ref.replace(/[%_]/g, '')}%`).limit(2).execute();
+  if (byId.length === 1) return byId[0];
+  const byName = await listDatasetVersions(db, { name: ref, limit: 1 });
+  if (byName[0]) return byName[0];
+  throw new SluiceError('NOT_FOUND', `No dataset version '${ref}'`, { hint: 'List them with `sluice datasets list`.' });
+}

@@ -1,0 +1,2 @@
+/** File names shared by the engine and the step worker process. */
+export const ERROR_FILE = '_error.json';

@@ -1,0 +1,137 @@
+/** Registered models and their numbered versions. */
+import { SluiceError } from '../errors.js';
+import type { Db, Store } from '../store/index.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { getRunInfo } from '../tracking/index.js';
+import { appendEvent, lockModel, requireModel, resolveVersion, withAliasesAndTags } from './_model.js';
+import { checkModelName } from './ref.js';
+import type { Attribution, ModelVersion, RegisteredModel } from './types.js';
+
+export interface RegisterModelVersionInput extends Attribution {
+  name: string;
+  /** The tracking run that produced the model; checked to exist. */
+  runId: string | null;
+  /** Artifact digest of the model package manifest. */
+  source: string;
+  pipelineRunId?: string | null;
+  codeHash?: string | null;
+  /** Dataset version ids by role: {train, validation, test}. */
+  datasets: Record<string, string>;
+  params: Record<string, unknown>;
+  metrics: Record<string, number>;
+  gates: unknown[];
+}
+
+/**
+ * Adds the next version of a model (creating the model if it is new), and records it in the
+ * history. Versions count 1, 2, 3, … without gaps or duplicates, even when processes register
+ * at the same time.
+ */
+export async function registerModelVersion(
+  target: Store | Transaction<Database>,
+  input: RegisterModelVersionInput,
+): Promise<{ name: string; version: number }> {
+  const { name } = input;
+  checkModelName(name);
+  if (!input.source) throw new SluiceError('USAGE', `Model version of '${name}' needs a source`, { hint: 'Pass the artifact digest of the model package.' });
+  // Inside a caller's transaction (the pipeline's final commit) the version lands with the
+  // rest of the run's records, or not at all.
+  const inTransaction = <T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> => ('transaction' in target && 'dialect' in target ? target.transaction(fn) : fn(target as Transaction<Database>));
+  return inTransaction(async (trx) => {
+    if (input.runId !== null) await getRunInfo(trx, input.runId);
+    const now = Date.now();
+    await trx
+      .insertInto('registered_models')
+      .values({ name, description: '', creation_time: now, last_updated_time: now })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    // Held until commit, so no other registration reads the same max(version).
+    await lockModel(trx, name, now);
+    const { max } = await trx
+      .selectFrom('model_versions')
+      .select((eb) => eb.fn.max('version').as('max'))
+      .where('name', '=', name)
+      .executeTakeFirstOrThrow();
+    const version = (max ?? 0) + 1;
+    await trx
+      .insertInto('model_versions')
+      .values({
+        name,
+        version,
+        run_id: input.runId,
+        source: input.source,
+        status: 'READY',
+        description: '',
+        creation_time: now,
+        last_updated_time: now,
+        pipeline_run_id: input.pipelineRunId ?? null,
+        code_hash: input.codeHash ?? null,
+        datasets: JSON.stringify(input.datasets),
+        params: JSON.stringify(input.params),
+        metrics: JSON.stringify(input.metrics),
+        gates: JSON.stringify(input.gates),
+      })
+      .execute();
+    await appendEvent(trx, {
+      name,
+      version,
+      action: 'register',
+      detail: { runId: input.runId, source: input.source, pipelineRunId: input.pipelineRunId ?? null },
+      actor: input.actor,
+      reason: input.reason,
+      at: now,
+    });
+    return { name, version };
+  });
+}
+
+/**
+ * One version, named by number (3 or "3"), alias ("champion") or "latest" (the highest).
+ * NOT_FOUND, listing the versions and aliases there are, otherwise.
+ */
+export async function getModelVersion(db: Db, name: string, versionOrAlias: number | string): Promise<ModelVersion> {
+  const version = await resolveVersion(db, name, versionOrAlias);
+  const row = await db.selectFrom('model_versions').selectAll().where('name', '=', name).where('version', '=', version).executeTakeFirstOrThrow();
+  const [mv] = await withAliasesAndTags(db, name, [row]);
+  return mv;
+}
+
+/** Every version of a model, newest first. */
+export async function listModelVersions(db: Db, name: string): Promise<ModelVersion[]> {
+  await requireModel(db, name);
+  const rows = await db.selectFrom('model_versions').selectAll().where('name', '=', name).orderBy('version', 'desc').execute();
+  return withAliasesAndTags(db, name, rows);
+}
+
+/** The newest version of `name` registered from this tracking run, if any. */
+export async function findModelVersionByRun(db: Db, name: string, runId: string): Promise<ModelVersion | undefined> {
+  const row = await db
+    .selectFrom('model_versions')
+    .selectAll()
+    .where('name', '=', name)
+    .where('run_id', '=', runId)
+    .orderBy('version', 'desc')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const [mv] = await withAliasesAndTags(db, name, [row]);
+  return mv;
+}
+
+/** All registered models by name, with their latest version and aliases. */
+export async function listRegisteredModels(db: Db): Promise<RegisteredModel[]> {
+  const [models, latest, aliases] = await Promise.all([
+    db.selectFrom('registered_models').selectAll().orderBy('name').execute(),
+    db.selectFrom('model_versions').select((eb) => ['name', eb.fn.max('version').as('max')]).groupBy('name').execute(),
+    db.selectFrom('model_aliases').selectAll().orderBy('alias').execute(),
+  ]);
+  const latestByName = new Map(latest.map((l) => [l.name, l.max]));
+  return models.map((m) => ({
+    name: m.name,
+    description: m.description,
+    creationTime: m.creation_time,
+    lastUpdatedTime: m.last_updated_time,
+    latestVersion: latestByName.get(m.name) ?? null,
+    aliases: Object.fromEntries(aliases.filter((a) => a.name === m.name).map((a) => [a.alias, a.version])),
+  }));
+}

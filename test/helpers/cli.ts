@@ -1,0 +1,62 @@
+/** Runs the real `sluice` command (the built dist/) on a project folder, as a user would. */
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const sluiceBin = join(repoRoot, 'bin', 'sluice.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function sluice(dir: string, args: string[], env: Record<string, string> = {}): CliResult {
+  const r = spawnSync(process.execPath, [sluiceBin, '-C', dir, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    timeout: 300_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function sluiceJson<T = Record<string, unknown>>(dir: string, args: string[]): { code: number; data: T; stderr: string } {
+  const r = sluice(dir, [...args, '--json']);
+  let data: T;
+  try {
+    data = JSON.parse(r.stdout) as T;
+  } catch {
+    throw new Error(`sluice ${args.join(' ')} --json printed no JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return { code: r.code, data, stderr: r.stderr };
+}
+
+/** Starts `sluice` without waiting, for tests that interrupt or kill it. */
+export function sluiceSpawn(dir: string, args: string[]) {
+  return spawn(process.execPath, [sluiceBin, '-C', dir, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function tempDir(prefix = 'sluice-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A fresh copy of the income example (its sluice.yaml and data, no workspace). */
+export function incomeProject(): string {
+  const dir = tempDir('sluice-income-');
+  cpSync(join(repoRoot, 'examples', 'income', 'sluice.yaml'), join(dir, 'sluice.yaml'));
+  cpSync(join(repoRoot, 'examples', 'income', 'data'), join(dir, 'data'), { recursive: true });
+  return dir;
+}
+
+/** A project made of the given files (paths relative to the project folder). */
+export function makeProject(files: Record<string, string>): string {
+  const dir = tempDir();
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
