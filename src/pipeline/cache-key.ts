@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { distPath } from '../dist-path.js';
 import { SluiceError } from '../errors.js';
 
 /** JSON with object keys sorted, so the same settings always hash the same. */
@@ -40,24 +40,32 @@ export async function hashFile(path: string): Promise<string> {
 
 let builtinCodeHash: Promise<string> | undefined;
 
+/** Written by the build (scripts/build.js): the hash of every compiled file, computed once. */
+export const BUILD_INFO = 'build-info.json';
+
 /**
  * The hash of Sluice's own compiled code: built-in steps are "code files" too, so upgrading
- * Sluice re-runs them. Computed once per process over dist/ (about 100 small files).
+ * Sluice re-runs them. The build records it in dist/build-info.json; without that file (running
+ * from sources) it is computed over dist/.
  */
 export function sluiceCodeHash(): Promise<string> {
-  builtinCodeHash ??= (async () => {
-    const root = fileURLToPath(new URL('..', import.meta.url));
-    const files = (await listFiles(root)).filter((f) => f.endsWith('.js')).sort();
-    const hash = createHash('sha256');
-    for (const f of files) {
-      hash.update(relative(root, f));
-      hash.update('\0');
-      hash.update(await readFile(f));
-      hash.update('\0');
-    }
-    return hash.digest('hex');
-  })();
+  builtinCodeHash ??= readFile(distPath(BUILD_INFO), 'utf8').then(
+    (text) => (JSON.parse(text) as { codeHash: string }).codeHash,
+    () => hashDist(distPath('.')),
+  );
   return builtinCodeHash;
+}
+
+export async function hashDist(root: string): Promise<string> {
+  const files = (await listFiles(root)).filter((f) => f.endsWith('.js')).sort();
+  const hash = createHash('sha256');
+  for (const f of files) {
+    hash.update(relative(root, f));
+    hash.update('\0');
+    hash.update(await readFile(f));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
 }
 
 async function listFiles(dir: string): Promise<string[]> {

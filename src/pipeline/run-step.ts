@@ -5,7 +5,7 @@
  */
 import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { distPath } from '../dist-path.js';
 import type { ArtifactStore } from '../artifacts/index.js';
 import { SluiceError, errorMessage } from '../errors.js';
 import type { CommandStep } from '../config/index.js';
@@ -35,7 +35,7 @@ export interface StepRunOutcome {
   errorCode?: string;
 }
 
-const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
+const WORKER = distPath('pipeline/worker.js');
 
 export async function runProcessStep(node: PlanNode, ctx: StepRunContext): Promise<StepRunOutcome> {
   const inDir = join(ctx.workdir, 'in');

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// Build: TypeScript to dist/ (what the step worker and the library use), then the CLI as one
+// bundled file, dist/sluice.js. Loading ~400 small ES modules (Kysely alone is 280) costs more
+// than a cached pipeline run itself; one bundle starts in a fraction of that.
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'rolldown';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+
+await build({
+  input: join(dist, 'cli', 'main.js'),
+  platform: 'node',
+  // Native add-ons and the heavy engines stay outside, loaded only when a command needs them.
+  external: ['better-sqlite3', 'pg', '@duckdb/node-api', 'onnxruntime-node', /^node:/],
+  logLevel: 'warn',
+  output: { file: join(dist, 'sluice.js'), format: 'esm', codeSplitting: false, sourcemap: false },
+});
+
+const { hashDist } = await import(join(dist, 'pipeline', 'cache-key.js'));
+writeFileSync(join(dist, 'build-info.json'), JSON.stringify({ codeHash: await hashDist(dist) }));
