@@ -1,8 +1,6 @@
 /** Registered models and their numbered versions. */
 import { SluiceError } from '../errors.js';
-import type { Db, Store } from '../store/index.js';
-import type { Transaction } from 'kysely';
-import type { Database } from '../store/schema.js';
+import { inTransaction, type Db, type Store } from '../store/index.js';
 import { getRunInfo } from '../tracking/index.js';
 import { appendEvent, lockModel, requireModel, resolveVersion, withAliasesAndTags } from './_model.js';
 import { checkModelName } from './ref.js';
@@ -26,19 +24,15 @@ export interface RegisterModelVersionInput extends Attribution {
 /**
  * Adds the next version of a model (creating the model if it is new), and records it in the
  * history. Versions count 1, 2, 3, … without gaps or duplicates, even when processes register
- * at the same time.
+ * at the same time. Given a transaction (e.g. a pipeline's final commit), the version lands
+ * with the rest of that transaction or not at all.
  */
-export async function registerModelVersion(
-  target: Store | Transaction<Database>,
-  input: RegisterModelVersionInput,
-): Promise<{ name: string; version: number }> {
+export async function registerModelVersion(target: Store | Db, input: RegisterModelVersionInput): Promise<{ name: string; version: number }> {
   const { name } = input;
   checkModelName(name);
   if (!input.source) throw new SluiceError('USAGE', `Model version of '${name}' needs a source`, { hint: 'Pass the artifact digest of the model package.' });
-  // Inside a caller's transaction (the pipeline's final commit) the version lands with the
-  // rest of the run's records, or not at all.
-  const inTransaction = <T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> => ('transaction' in target && 'dialect' in target ? target.transaction(fn) : fn(target as Transaction<Database>));
-  return inTransaction(async (trx) => {
+  const db = 'dialect' in target ? target.db : target;
+  return inTransaction(db, async (trx) => {
     if (input.runId !== null) await getRunInfo(trx, input.runId);
     const now = Date.now();
     await trx

@@ -1,0 +1,14 @@
+/** Registry: registered models, numbered versions, aliases, tags and their history. */
+export {
+  registerModelVersion,
+  getModelVersion,
+  listModelVersions,
+  findModelVersionByRun,
+  listRegisteredModels,
+  type RegisterModelVersionInput,
+} from './versions.js';
+export { setAlias, deleteAlias } from './aliases.js';
+export { setModelVersionTag, deleteModelVersionTag, getModelVersionTags } from './tags.js';
+export { registryHistory } from './history.js';
+export { parseModelRef } from './ref.js';
+export type * from './types.js';

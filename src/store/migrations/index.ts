@@ -1,0 +1,13 @@
+/**
+ * Every schema migration, in order. Static and in code (no directory scan), so a bundled or
+ * compiled Sluice migrates exactly as the source does. Never edit a shipped migration: add one.
+ */
+import type { Migration } from 'kysely';
+import type { StoreDialect } from '../store.js';
+import { initial } from './0001_initial.js';
+
+export function migrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '0001_initial': initial(dialect),
+  };
+}
