@@ -8,7 +8,7 @@ export const REF_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)?$/
 const PROJECT_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-export const STEP_KINDS = ['prepare', 'split', 'train', 'evaluate', 'command'] as const;
+export const STEP_KINDS = ['prepare', 'sql', 'module', 'split', 'train', 'evaluate', 'command'] as const;
 export const COLUMN_TYPES = ['string', 'integer', 'double', 'boolean', 'date', 'timestamp'] as const;
 
 const NAME_RULE = "must start with a letter and contain only letters, digits, '_' and '-'";
@@ -44,20 +44,64 @@ const columnName = z.string().refine((k) => !/^[0-9]+$/.test(k), {
   error: (iss) => `column name '${iss.input}' cannot be a whole number (the column order would be lost); use a name such as 'c${iss.input}'`,
 });
 
+export const SOURCE_FORMATS = ['csv', 'tsv', 'parquet', 'json', 'jsonl', 'arrow'] as const;
+
+const EXTENSIONS: Record<string, (typeof SOURCE_FORMATS)[number]> = {
+  csv: 'csv',
+  tsv: 'tsv',
+  parquet: 'parquet',
+  pq: 'parquet',
+  json: 'json',
+  jsonl: 'jsonl',
+  ndjson: 'jsonl',
+  arrow: 'arrow',
+  feather: 'arrow',
+  ipc: 'arrow',
+};
+
+/** The format a path or URL's extension names, if any (`data/*.parquet` → parquet). */
+export function formatFromExtension(location: string): (typeof SOURCE_FORMATS)[number] | undefined {
+  const clean = location.split(/[?#]/)[0].toLowerCase();
+  const ext = clean.slice(clean.lastIndexOf('.') + 1);
+  return EXTENSIONS[ext];
+}
+
 export const sourceSchema = z
   .strictObject({
-    path: z.string().min(1),
-    format: z.enum(['csv', 'tsv']).optional().describe('File format; inferred from the extension when left out (.tsv → tsv, otherwise csv).'),
+    path: z.string().min(1).optional().describe('A file or a glob (data/*.parquet), relative to the project folder.'),
+    url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional().describe('An HTTP(S) URL; fetched again only when its ETag or Last-Modified changes.'),
+    query: z.string().min(1).optional().describe('A SQL query, run on the PostgreSQL database named by `connection`.'),
+    connection: z.string().min(1).optional().describe('A postgres:// URL, or ${ENV_VAR} naming the variable that holds it.'),
+    format: z.enum(SOURCE_FORMATS).optional().describe('File format; inferred from the extension when left out.'),
     header: z.boolean().default(true),
     delimiter: z.string().min(1).optional(),
     nulls: z.array(text).default([]).describe('Values that mean "missing", such as "" or "NA".'),
     columns: z
       .record(columnName, z.enum(COLUMN_TYPES))
       .refine((c) => Object.keys(c).length > 0, { error: 'expected at least one column' })
-      .describe('Column name → type, in the order of the file.'),
+      .optional()
+      .describe('Column name → type. Required for CSV/TSV (in the order of the file); for other formats, checked when given.'),
+    filter: z.string().min(1).optional().describe('A SQL condition on the rows to keep, e.g. "month(date) = 1".'),
     description: z.string().optional(),
   })
-  .transform((s) => ({ ...s, format: s.format ?? (s.path.toLowerCase().endsWith('.tsv') ? ('tsv' as const) : ('csv' as const)) }));
+  .superRefine((s, ctx) => {
+    const given = (['path', 'url', 'query'] as const).filter((k) => s[k] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: given.length === 0 ? "expected one of 'path', 'url' or 'query'" : `expected only one of 'path', 'url' or 'query', got ${given.map((g) => `'${g}'`).join(' and ')}` });
+      return;
+    }
+    if (s.query !== undefined && s.connection === undefined) ctx.addIssue({ code: 'custom', path: ['connection'], message: "a 'query' source needs a 'connection' (a postgres:// URL or ${ENV_VAR})" });
+    if (s.query === undefined && s.connection !== undefined) ctx.addIssue({ code: 'custom', path: ['connection'], message: "'connection' only applies to a 'query' source" });
+    const location = s.path ?? s.url;
+    const format = s.format ?? (location ? formatFromExtension(location) : undefined);
+    if (location && !format) ctx.addIssue({ code: 'custom', path: ['format'], message: `cannot tell the format of '${location}' from its extension; set 'format' to one of ${SOURCE_FORMATS.map((f) => `'${f}'`).join(', ')}` });
+    if ((format === 'csv' || format === 'tsv') && s.columns === undefined) ctx.addIssue({ code: 'custom', path: ['columns'], message: 'a CSV or TSV source must declare its columns and their types' });
+  })
+  .transform((s) => ({
+    ...s,
+    kind: (s.query !== undefined ? 'query' : s.url !== undefined ? 'url' : 'file') as 'file' | 'url' | 'query',
+    format: s.format ?? formatFromExtension(s.path ?? s.url ?? '') ?? ('parquet' as const),
+  }));
 
 const common = {
   description: z.string().optional(),
@@ -100,14 +144,15 @@ const splitStep = z.strictObject({
 
 const trainStep = z.strictObject({
   kind: z.literal('train'),
-  trainer: z.enum(['logistic_regression']),
+  trainer: z.enum(['logistic_regression', 'gbdt']).describe('logistic_regression, or gbdt (histogram gradient-boosted trees).'),
   train: ref,
   validation: ref.optional(),
   target: z.string(),
   positive: text.describe('The value of the target column that counts as the positive class.'),
   features: z.array(z.string()).optional().describe('Columns to train on; by default every column but the target.'),
   exclude: z.array(z.string()).default([]),
-  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).default({}),
+  seed: z.int().default(0).describe('Seeds any randomness in training, so a run can be repeated exactly.'),
   ...common,
 }).meta({ id: 'TrainStep' });
 
@@ -131,7 +176,35 @@ const commandStep = z.strictObject({
   ...common,
 }).meta({ id: 'CommandStep' });
 
-export const stepSchema = z.discriminatedUnion('kind', [prepareStep, splitStep, trainStep, evaluateStep, commandStep]);
+const declaredColumns = z
+  .record(columnName, z.enum(COLUMN_TYPES))
+  .optional()
+  .describe('The output must have exactly these columns, with these types.');
+
+const sqlStep = z
+  .strictObject({
+    kind: z.literal('sql'),
+    inputs: z.record(name('input'), ref).describe('Input name → source or step; each is a table of that name in the query.'),
+    query: z.string().min(1).optional().describe('A DuckDB SQL query over the inputs.'),
+    file: z.string().min(1).optional().describe('A .sql file with the query, relative to the project folder.'),
+    columns: declaredColumns,
+    ...common,
+  })
+  .refine((s) => (s.query === undefined) !== (s.file === undefined), { error: "expected one of 'query' or 'file'" })
+  .meta({ id: 'SqlStep' });
+
+const moduleStep = z
+  .strictObject({
+    kind: z.literal('module'),
+    module: z.string().min(1).describe('A JavaScript or TypeScript module whose default export prepares the data.'),
+    inputs: z.record(name('input'), ref),
+    params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+    columns: declaredColumns,
+    ...common,
+  })
+  .meta({ id: 'ModuleStep' });
+
+export const stepSchema = z.discriminatedUnion('kind', [prepareStep, sqlStep, moduleStep, splitStep, trainStep, evaluateStep, commandStep]);
 
 export const gateSchema = z.strictObject({
   evaluation: z.string().describe('The evaluate step whose metrics are checked.'),
@@ -183,6 +256,8 @@ export type SplitStep = Extract<StepConfig, { kind: 'split' }>;
 export type TrainStep = Extract<StepConfig, { kind: 'train' }>;
 export type EvaluateStep = Extract<StepConfig, { kind: 'evaluate' }>;
 export type CommandStep = Extract<StepConfig, { kind: 'command' }>;
+export type SqlStep = Extract<StepConfig, { kind: 'sql' }>;
+export type ModuleStep = Extract<StepConfig, { kind: 'module' }>;
 
 /** Splits `split.train` into its step and output names. */
 export function parseRef(ref: string): { name: string; output?: string } {

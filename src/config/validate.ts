@@ -78,7 +78,7 @@ function fromZod(iss: z.core.$ZodIssue, knownKeys: string[] = []): Problem[] {
   }
 }
 
-const STEP_OUTPUT = { prepare: 'dataset', split: 'dataset', train: 'model', evaluate: 'evaluation' } as const;
+const STEP_OUTPUT = { prepare: 'dataset', sql: 'dataset', module: 'dataset', split: 'dataset', train: 'model', evaluate: 'evaluation' } as const;
 
 function checkReferences(config: ProjectConfig): Problem[] {
   const problems: Problem[] = [];
@@ -148,6 +148,10 @@ function checkReferences(config: ProjectConfig): Problem[] {
         break;
       case 'command':
         for (const [k, v] of Object.entries(step.inputs)) use(v, at('inputs', k));
+        break;
+      case 'sql':
+      case 'module':
+        for (const [k, v] of Object.entries(step.inputs)) use(v, at('inputs', k), 'dataset');
         break;
     }
     (step.needs ?? []).forEach((need, i) => {

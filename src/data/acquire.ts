@@ -1,20 +1,26 @@
 /**
- * Acquire: read a declared source into a Parquet file exactly as it is (every value as text),
- * so that validation sees the raw data and the dataset version is a faithful, compact copy.
+ * Acquire: read a declared source into a Parquet file as it is (CSV values as text, other
+ * formats with their own types), so validation sees the raw data and the dataset version is a
+ * faithful, compact copy.
  */
 import { access, open, stat } from 'node:fs/promises';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { SluiceError } from '../errors.js';
-import { describeParquet, lit, writeParquet, withDuckDB } from './duckdb.js';
+import { describeParquet, ident, lit, writeParquet, withDuckDB } from './duckdb.js';
 
-export interface CsvSourceSpec {
+export type SourceFormat = 'csv' | 'tsv' | 'parquet' | 'json' | 'jsonl' | 'arrow';
+
+export interface SourceSpec {
   name: string;
-  /** Absolute path of the file. */
+  format: SourceFormat;
+  /** Absolute path of the file, or a glob. */
   path: string;
-  format: 'csv' | 'tsv';
   header: boolean;
   delimiter?: string;
-  /** Column names for a file without a header line. */
+  /** Column names for a CSV file without a header line. */
   columnNames?: string[];
+  /** A SQL condition on the rows to keep. */
+  filter?: string;
 }
 
 export interface AcquireResult {
@@ -22,7 +28,62 @@ export interface AcquireResult {
   columns: string[];
 }
 
-export async function acquireCsv(source: CsvSourceSpec, outPath: string): Promise<AcquireResult> {
+/** Reads a source file (or glob) of any supported format into a Parquet file. */
+export async function acquireFile(source: SourceSpec, outPath: string): Promise<AcquireResult> {
+  await checkExists(source);
+  return withDuckDB(async (conn) => {
+    const relation = source.format === 'arrow' ? await loadArrow(conn, source) : await relationOf(source);
+    const query = `SELECT * FROM ${relation}${source.filter ? ` WHERE (${source.filter})` : ''}`;
+    try {
+      await writeParquet(conn, query, outPath);
+    } catch (e) {
+      const msg = firstLine(e);
+      if (source.filter && /Binder Error|Parser Error/.test(msg)) {
+        throw new SluiceError('CONFIG_INVALID', `Source '${source.name}': the filter "${source.filter}" cannot be applied: ${msg}`, {
+          where: `sources.${source.name}.filter`,
+          hint: `Write the filter as a SQL condition on the source's columns, e.g. "month(date) = 1".`,
+          cause: e,
+        });
+      }
+      throw new SluiceError('DATA_INVALID', `Source '${source.name}': cannot read ${source.path} as ${source.format.toUpperCase()}: ${msg}`, {
+        where: `sources.${source.name}`,
+        hint: hintFor(source.format),
+        cause: e,
+      });
+    }
+    const { columns, rowCount } = await describeParquet(conn, outPath);
+    return { rowCount, columns: columns.map((c) => c.name) };
+  });
+}
+
+function hintFor(format: SourceFormat): string {
+  switch (format) {
+    case 'csv':
+    case 'tsv':
+      return 'Check that the file is well-formed: UTF-8 text, the same number of fields on every line, closed quotes.';
+    case 'parquet':
+      return 'The file is not a readable Parquet file (truncated or corrupt?); write it again from its source.';
+    case 'json':
+      return 'A json source is one JSON array of objects; use format jsonl for one object per line.';
+    case 'jsonl':
+      return 'A jsonl source has one JSON object per line, each with the same fields and types.';
+    case 'arrow':
+      return 'The file is not a readable Arrow IPC file.';
+  }
+}
+
+async function checkExists(source: SourceSpec): Promise<void> {
+  if (/[*?[]/.test(source.path)) {
+    const { glob } = await import('tinyglobby');
+    const files = await glob(source.path, { absolute: true, onlyFiles: true });
+    if (files.length === 0) {
+      throw new SluiceError('SOURCE_NOT_FOUND', `Source '${source.name}': no file matches ${source.path}`, {
+        where: `sources.${source.name}.path`,
+        hint: 'Check the pattern in sluice.yaml; relative paths are resolved from the project folder.',
+      });
+    }
+    return;
+  }
   try {
     await access(source.path);
   } catch {
@@ -38,30 +99,74 @@ export async function acquireCsv(source: CsvSourceSpec, outPath: string): Promis
       hint: 'An empty file has no header and no rows; point the source at a file with data.',
     });
   }
-  const delimiter = source.delimiter ?? (source.format === 'tsv' ? '\t' : ',');
-  const names = source.header ? await readHeader(source, delimiter) : (source.columnNames ?? []);
-  // Sniffing is off: the dialect is what sluice.yaml says, so a file parses the same way every time.
-  const columns = `{${names.map((n) => `${lit(n)}: 'VARCHAR'`).join(', ')}}`;
-  const read = `SELECT * FROM read_csv(${lit(source.path)}, header = ${source.header}, columns = ${columns}, delim = ${lit(delimiter)}, quote = '"', escape = '"', strict_mode = true, null_padding = false, auto_detect = false, max_line_size = 16777216)`;
-  return withDuckDB(async (conn) => {
-    try {
-      await writeParquet(conn, read, outPath);
-    } catch (e) {
-      throw new SluiceError('DATA_INVALID', `Source '${source.name}': cannot read ${source.path} as ${source.format.toUpperCase()}: ${firstLine(e)}`, {
-        where: `sources.${source.name}`,
-        hint: 'Check that the file is well-formed (the same number of fields on every line, UTF-8 text).',
-        cause: e,
-      });
+}
+
+async function relationOf(source: SourceSpec): Promise<string> {
+  const path = lit(source.path);
+  switch (source.format) {
+    case 'parquet':
+      return `read_parquet(${path}, union_by_name = true)`;
+    case 'json':
+      return `read_json(${path}, format = 'array', sample_size = -1)`;
+    case 'jsonl':
+      return `read_json(${path}, format = 'newline_delimited', sample_size = -1)`;
+    default: {
+      const delimiter = source.delimiter ?? (source.format === 'tsv' ? '\t' : ',');
+      const names = source.header ? await readHeader(source, delimiter) : (source.columnNames ?? []);
+      // Sniffing is off: the dialect is what sluice.yaml says, so a file parses the same way every time.
+      const columns = `{${names.map((n) => `${lit(n)}: 'VARCHAR'`).join(', ')}}`;
+      return `read_csv(${path}, header = ${source.header}, columns = ${columns}, delim = ${lit(delimiter)}, quote = '"', escape = '"', strict_mode = true, null_padding = false, auto_detect = false, max_line_size = 16777216)`;
     }
-    const { columns, rowCount } = await describeParquet(conn, outPath);
-    return { rowCount, columns: columns.map((c) => c.name) };
-  });
+  }
+}
+
+/**
+ * DuckDB's Arrow reader is an extension that must be downloaded, which these machines cannot
+ * do; so Arrow IPC files are read with apache-arrow, batch by batch, and appended to a table.
+ */
+async function loadArrow(conn: DuckDBConnection, source: SourceSpec): Promise<string> {
+  const { RecordBatchReader } = await import('apache-arrow');
+  const { createReadStream } = await import('node:fs');
+  let reader;
+  try {
+    reader = await RecordBatchReader.from(createReadStream(source.path));
+    await reader.open();
+  } catch (e) {
+    throw new SluiceError('DATA_INVALID', `Source '${source.name}': cannot read ${source.path} as ARROW: ${firstLine(e)}`, {
+      where: `sources.${source.name}`,
+      hint: hintFor('arrow'),
+      cause: e,
+    });
+  }
+  const fields = reader.schema.fields;
+  const sqlType = (t: string) =>
+    /^(Int|Uint)(8|16|32|64)/.test(t) ? 'BIGINT' : /^Float/.test(t) ? 'DOUBLE' : t === 'Bool' ? 'BOOLEAN' : /^Date/.test(t) ? 'DATE' : /^Timestamp/.test(t) ? 'TIMESTAMP' : 'VARCHAR';
+  const types = fields.map((f) => sqlType(String(f.type)));
+  await conn.run(`CREATE TABLE __arrow (${fields.map((f, i) => `${ident(f.name)} ${types[i]}`).join(', ')})`);
+  const appender = await conn.createAppender('__arrow');
+  for await (const batch of reader) {
+    const vectors = fields.map((_, i) => batch.getChildAt(i));
+    for (let r = 0; r < batch.numRows; r++) {
+      for (let c = 0; c < fields.length; c++) {
+        const v = vectors[c]?.get(r) as unknown;
+        if (v === null || v === undefined) appender.appendNull();
+        else if (types[c] === 'BIGINT') appender.appendBigInt(BigInt(v as number | bigint));
+        else if (types[c] === 'DOUBLE') appender.appendDouble(Number(v));
+        else if (types[c] === 'BOOLEAN') appender.appendBoolean(Boolean(v));
+        else if (types[c] === 'DATE' || types[c] === 'TIMESTAMP') appender.appendVarchar(new Date(Number(v)).toISOString());
+        else appender.appendVarchar(String(v));
+      }
+      appender.endRow();
+    }
+  }
+  appender.closeSync();
+  return '__arrow';
 }
 
 const MAX_HEADER_BYTES = 1_048_576;
 
 /** With sniffing off DuckDB needs the column names: read them from the header line. */
-async function readHeader(source: CsvSourceSpec, delimiter: string): Promise<string[]> {
+async function readHeader(source: SourceSpec, delimiter: string): Promise<string[]> {
   const handle = await open(source.path, 'r');
   let text: string;
   try {

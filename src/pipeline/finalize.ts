@@ -10,7 +10,7 @@ import type { Db } from '../store/store.js';
 import type { RunEvent } from './events.js';
 import type { Plan } from './plan.js';
 import { insertDatasetVersion, type CachedResult } from './records.js';
-import { datasetIdOf } from './runner.js';
+import { datasetIdOf, type SourceLineage } from './runner.js';
 
 export interface RunSummary {
   runId: string;
@@ -32,7 +32,7 @@ interface FinalizeInput {
   results: Map<string, CachedResult>;
   trackingRuns: Map<string, string>;
   gateResults: GateResult[];
-  sourceDigests: Map<string, string>;
+  sourceDigests: Map<string, SourceLineage>;
   errors: { step: string; message: string; code?: string }[];
   codeHash: string;
   emit: (e: RunEvent) => void;
@@ -57,7 +57,7 @@ export async function finalizeRun(input: FinalizeInput): Promise<RunSummary> {
         for (const [output, rec] of Object.entries(result.outputs)) {
           if (rec.kind !== 'dataset') continue;
           const name = datasetName(id, output, node.kind);
-          const meta = (rec.meta ?? {}) as { columns?: unknown; rowCount?: number };
+          const meta = (rec.meta ?? {}) as { columns?: unknown; rowCount?: number; profile?: unknown };
           const dsId = datasetIdOf(rec.digest);
           await insertDatasetVersion(trx, {
             id: dsId,
@@ -68,6 +68,7 @@ export async function finalizeRun(input: FinalizeInput): Promise<RunSummary> {
             rowCount: meta.rowCount ?? 0,
             lineage: lineageOf(input, id),
             validation: node.kind === 'validate' ? result.summary?.validation : undefined,
+            profile: meta.profile,
             pipelineRunId: runId,
           });
           datasets.push({ id: dsId, name, rows: meta.rowCount ?? 0 });
@@ -152,14 +153,15 @@ function datasetName(nodeId: string, output: string, kind: string): string {
 /** Where a node's data came from: the sources upstream with their content hashes, and its inputs. */
 function lineageOf(input: FinalizeInput, nodeId: string) {
   const { plan, results } = input;
-  const sources = new Map<string, { name: string; uri: string; digest: string }>();
+  const sources = new Map<string, { name: string; uri: string; digest: string; etag?: string }>();
   const seen = new Set<string>();
   const walk = (id: string) => {
     if (seen.has(id)) return;
     seen.add(id);
     const node = plan.nodes.get(id)!;
     if (node.kind === 'acquire' && node.source) {
-      sources.set(node.source.name, { name: node.source.name, uri: node.source.config.path, digest: input.sourceDigests.get(node.source.name) ?? 'cached' });
+      const seen = input.sourceDigests.get(node.source.name);
+      sources.set(node.source.name, { name: node.source.name, uri: seen?.uri ?? '', digest: seen?.digest ?? '', ...(seen?.etag ? { etag: seen.etag } : {}) });
     }
     for (const d of node.deps) walk(d);
   };

@@ -8,7 +8,7 @@ import type { ProjectConfig, Resources, SourceConfig, StepConfig } from '../conf
 import { SluiceError } from '../errors.js';
 import type { OutputKind } from './task.js';
 
-export type NodeKind = 'acquire' | 'validate' | 'prepare' | 'split' | 'train' | 'evaluate' | 'command' | 'gate' | 'register';
+export type NodeKind = 'acquire' | 'validate' | 'prepare' | 'sql' | 'module' | 'split' | 'train' | 'evaluate' | 'command' | 'gate' | 'register';
 
 export interface InputRef {
   node: string;
@@ -26,7 +26,7 @@ export interface PlanNode {
   resources: Resources;
   /** What the cache key hashes: the node's settings as written in sluice.yaml. */
   config: unknown;
-  source?: { name: string; config: SourceConfig; absPath: string };
+  source?: { name: string; config: SourceConfig; absPath?: string };
   step?: StepConfig;
 }
 
@@ -42,7 +42,8 @@ export function buildPlan(config: ProjectConfig, projectDir: string): Plan {
   const resourcesOf = (partial?: Partial<Resources>): Resources => ({ ...base, ...(partial ?? {}) });
 
   for (const [name, source] of Object.entries(config.sources)) {
-    const absPath = resolve(projectDir, source.path);
+    const absPath = source.path !== undefined ? resolve(projectDir, source.path) : undefined;
+    const sourceRef = { name, config: source, absPath };
     nodes.set(`acquire/${name}`, {
       id: `acquire/${name}`,
       kind: 'acquire',
@@ -51,8 +52,18 @@ export function buildPlan(config: ProjectConfig, projectDir: string): Plan {
       inputs: {},
       outputs: { data: 'dataset' },
       resources: resourcesOf(),
-      config: { path: source.path, format: source.format, header: source.header, delimiter: source.delimiter ?? null, columns: Object.keys(source.columns) },
-      source: { name, config: source, absPath },
+      config: {
+        kind: source.kind,
+        path: source.path ?? null,
+        url: source.url ?? null,
+        query: source.query ?? null,
+        format: source.format,
+        header: source.header,
+        delimiter: source.delimiter ?? null,
+        columns: source.columns ? Object.keys(source.columns) : null,
+        filter: source.filter ?? null,
+      },
+      source: sourceRef,
     });
     nodes.set(`validate/${name}`, {
       id: `validate/${name}`,
@@ -62,8 +73,8 @@ export function buildPlan(config: ProjectConfig, projectDir: string): Plan {
       inputs: { data: { node: `acquire/${name}`, output: 'data' } },
       outputs: { data: 'dataset' },
       resources: resourcesOf(),
-      config: { columns: source.columns, nulls: source.nulls, header: source.header },
-      source: { name, config: source, absPath },
+      config: { columns: source.columns ?? null, nulls: source.nulls, header: source.header },
+      source: sourceRef,
     });
   }
 
@@ -116,6 +127,11 @@ export function buildPlan(config: ProjectConfig, projectDir: string): Plan {
       case 'command':
         inputs = Object.fromEntries(Object.entries(step.inputs).map(([k, ref]) => [k, resolveRef(ref, `${where}.inputs.${k}`)]));
         outputs = Object.fromEntries(Object.entries(step.outputs).map(([k, o]) => [k, o.type]));
+        break;
+      case 'sql':
+      case 'module':
+        inputs = Object.fromEntries(Object.entries(step.inputs).map(([k, ref]) => [k, resolveRef(ref, `${where}.inputs.${k}`)]));
+        outputs = { data: 'dataset' };
         break;
     }
     const { resources, needs, description: _d, ...rest } = step as StepConfig & { needs?: string[]; description?: string; resources?: Partial<Resources> };

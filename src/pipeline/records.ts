@@ -138,6 +138,7 @@ export interface NewDatasetVersion {
   rowCount: number;
   lineage: unknown;
   validation?: unknown;
+  profile?: unknown;
   pipelineRunId: string;
 }
 
@@ -155,7 +156,7 @@ export async function insertDatasetVersion(db: Db, v: NewDatasetVersion): Promis
       schema: JSON.stringify(v.schema),
       row_count: v.rowCount,
       lineage: JSON.stringify(v.lineage),
-      profile: null,
+      profile: v.profile === undefined ? null : JSON.stringify(v.profile),
       validation: v.validation === undefined ? null : JSON.stringify(v.validation),
       pipeline_run_id: v.pipelineRunId,
       created_at: Date.now(),

@@ -4,7 +4,7 @@
  * as an output until the step has finished successfully and every file is stored.
  */
 import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { distPath } from '../dist-path.js';
 import type { ArtifactStore } from '../artifacts/index.js';
 import { SluiceError, errorMessage } from '../errors.js';
@@ -75,7 +75,7 @@ export async function runProcessStep(node: PlanNode, ctx: StepRunContext): Promi
     pipelineRunId: ctx.pipelineRunId,
     step: node.id,
     kind: node.kind as StepTask['kind'],
-    spec: taskSpec(node),
+    spec: taskSpec(node, ctx.projectDir),
     inputs,
     workdir: ctx.workdir,
     outputDir: outDir,
@@ -182,16 +182,28 @@ async function storeOutputs(node: PlanNode, result: StepResult, outDir: string, 
 }
 
 /** The settings a built-in step's process needs, from its plan node. */
-function taskSpec(node: PlanNode): Record<string, unknown> {
+function taskSpec(node: PlanNode, projectDir: string): Record<string, unknown> {
   const step = node.step;
   switch (node.kind) {
     case 'acquire': {
       const s = node.source!;
-      return { name: s.name, path: s.absPath, format: s.config.format, header: s.config.header, delimiter: s.config.delimiter, columnNames: Object.keys(s.config.columns) };
+      const c = s.config;
+      return {
+        name: s.name,
+        kind: c.kind,
+        format: c.format,
+        path: c.kind === 'url' ? undefined : s.absPath,
+        header: c.header,
+        delimiter: c.delimiter,
+        columnNames: c.columns ? Object.keys(c.columns) : undefined,
+        filter: c.filter,
+        query: c.query,
+        connection: c.connection,
+      };
     }
     case 'validate': {
       const s = node.source!;
-      return { source: s.name, columns: s.config.columns, nulls: s.config.nulls, headerLines: s.config.header ? 1 : 0 };
+      return { source: s.name, columns: s.config.columns ?? null, nulls: s.config.nulls, headerLines: s.config.header ? 1 : 0 };
     }
     case 'prepare':
       if (step?.kind !== 'prepare') break;
@@ -208,6 +220,12 @@ function taskSpec(node: PlanNode): Record<string, unknown> {
     case 'command':
       if (step?.kind !== 'command') break;
       return { run: step.run };
+    case 'sql':
+      if (step?.kind !== 'sql') break;
+      return { step: node.id, query: step.query, file: step.file ? resolve(projectDir, step.file) : undefined, columns: step.columns ?? null };
+    case 'module':
+      if (step?.kind !== 'module') break;
+      return { step: node.id, module: resolve(projectDir, step.module), params: step.params, columns: step.columns ?? null };
   }
   throw new SluiceError('INTERNAL', `No process implementation for step '${node.id}' of kind ${node.kind}`);
 }

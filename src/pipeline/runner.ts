@@ -10,6 +10,7 @@ import { errorMessage } from '../errors.js';
 import { evaluateGate, type GateResult } from '../evaluation/index.js';
 import type { Project } from '../project.js';
 import { createRun, endRun, getOrCreateExperiment, logInputs, logMetrics, logParams, setTags } from '../tracking/index.js';
+import { fetchUrlSource } from '../data/fetch-url.js';
 import { LocalExecutor, type Executor } from './executor.js';
 import { computeCacheKey, hashCodeFiles, hashFile, sluiceCodeHash } from './cache-key.js';
 import type { RunEvent, StepEndStatus } from './events.js';
@@ -66,7 +67,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
   const results = new Map<string, CachedResult>();
   const trackingRuns = new Map<string, string>();
   const gateResults: GateResult[] = [];
-  const sourceDigests = new Map<string, string>();
+  const sourceDigests = new Map<string, SourceLineage>();
   const errors: { step: string; message: string; code?: string }[] = [];
   const codeHash = await sluiceCodeHash();
   let stopping = false;
@@ -113,10 +114,13 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
       if (node.kind === 'command' && node.step?.kind === 'command') {
         code = (await hashCodeFiles(project.dir, node.step.code, `steps.${node.id}.code`)) + node.step.run;
       }
+      if (node.step?.kind === 'sql' && node.step.file) code += await hashCodeFiles(project.dir, [node.step.file], `steps.${node.id}.file`);
+      if (node.step?.kind === 'module') code += await hashCodeFiles(project.dir, [node.step.module], `steps.${node.id}.module`);
       if (node.kind === 'acquire' && node.source) {
-        const digest = await hashFile(node.source.absPath).catch(() => 'missing');
-        sourceDigests.set(node.source.name, digest);
-        extra = { source: digest };
+        const fetched = await sourceContent(project, node);
+        sourceDigests.set(node.source.name, fetched.lineage);
+        extra = { source: fetched.key };
+        if (fetched.raw) inputs.raw = fetched.raw;
       }
     } catch (e) {
       errors.push({ step: node.id, message: errorMessage(e) });
@@ -299,6 +303,43 @@ export function datasetIdOf(digest: string): string {
 async function allStored(result: CachedResult, artifacts: Project['artifacts']): Promise<boolean> {
   for (const o of Object.values(result.outputs)) if (!(await artifacts.has(o.digest))) return false;
   return true;
+}
+
+export interface SourceLineage {
+  uri: string;
+  digest: string;
+  etag?: string | null;
+  lastModified?: string | null;
+}
+
+/**
+ * What a source holds now, for the acquire step's cache key: the SHA-256 of its file(s), the
+ * content of a URL (fetched only when its ETag or Last-Modified changed), or — for a database
+ * query, whose result cannot be known without running it — a fresh value, so it always runs.
+ */
+async function sourceContent(project: Project, node: PlanNode): Promise<{ key: string; lineage: SourceLineage; raw?: RecordedOutput }> {
+  const source = node.source!;
+  const c = source.config;
+  if (c.kind === 'url' && c.url) {
+    const f = await fetchUrlSource(project.store.db, project.artifacts, { name: source.name, url: c.url });
+    return { key: f.digest, lineage: { uri: c.url, digest: f.digest, etag: f.etag, lastModified: f.lastModified }, raw: { digest: f.digest, size: f.size, kind: 'file' } };
+  }
+  if (c.kind === 'query') {
+    const nonce = `${Date.now()}-${randomBytes(8).toString('hex')}`;
+    return { key: nonce, lineage: { uri: `query: ${c.query}`, digest: 'not hashed: a query is run every time' } };
+  }
+  const digest = await hashSourceFiles(source.absPath as string).catch(() => 'missing');
+  return { key: digest, lineage: { uri: c.path as string, digest } };
+}
+
+/** SHA-256 of a file, or for a glob of every matching file (names and contents, in order). */
+async function hashSourceFiles(path: string): Promise<string> {
+  if (!/[*?[]/.test(path)) return hashFile(path);
+  const { glob } = await import('tinyglobby');
+  const files = (await glob(path, { absolute: true, onlyFiles: true })).sort();
+  const parts: string[] = [];
+  for (const f of files) parts.push(`${f}\0${await hashFile(f)}`);
+  return computeCacheKey({ kind: 'glob', config: parts, code: '', inputs: {} });
 }
 
 function newRunId(): string {

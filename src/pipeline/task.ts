@@ -16,7 +16,7 @@ export interface TaskInput {
 export interface StepTask {
   pipelineRunId: string;
   step: string;
-  kind: 'acquire' | 'validate' | 'prepare' | 'split' | 'train' | 'evaluate' | 'command';
+  kind: 'acquire' | 'validate' | 'prepare' | 'sql' | 'module' | 'split' | 'train' | 'evaluate' | 'command';
   /** Kind-specific settings, checked by the step itself. */
   spec: Record<string, unknown>;
   inputs: Record<string, TaskInput>;

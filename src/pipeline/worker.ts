@@ -9,6 +9,7 @@ import { errorMessage, isSluiceError } from '../errors.js';
 import { runAcquire, runPrepare, runSplit, runValidate } from './steps/data-steps.js';
 import { runEvaluate, runTrain } from './steps/model-steps.js';
 import { runCommand } from './steps/command-step.js';
+import { runModule, runSql } from './steps/sql-steps.js';
 import { RESULT_FILE, type StepResult, type StepTask } from './task.js';
 import { ERROR_FILE } from './worker-contract.js';
 
@@ -20,6 +21,8 @@ const RUNNERS: Record<StepTask['kind'], (task: StepTask) => Promise<StepResult |
   train: runTrain,
   evaluate: runEvaluate,
   command: runCommand,
+  sql: runSql,
+  module: runModule,
 };
 
 /**

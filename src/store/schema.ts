@@ -162,6 +162,11 @@ export interface ModelVersionsTable {
   params: string; // JSON
   metrics: string; // JSON
   gates: string; // JSON array of gate results
+  /** MLflow's stage: None | Staging | Production | Archived | Deleted_Internal (a deleted version). */
+  current_stage: Generated<string>;
+  user_id: Generated<string>;
+  run_link: Generated<string>;
+  status_message: Generated<string>;
 }
 
 export interface ModelAliasesTable {
@@ -173,6 +178,33 @@ export interface ModelAliasesTable {
 export interface ModelVersionTagsTable {
   name: string;
   version: number;
+  key: string;
+  value: string;
+}
+
+export interface RegisteredModelTagsTable {
+  name: string;
+  key: string;
+  value: string;
+}
+
+/** A dataset logged through MLflow's log-inputs (Sluice's own live in dataset_versions). */
+export interface TrackingDatasetsTable {
+  dataset_id: string;
+  experiment_id: string;
+  name: string;
+  digest: string;
+  source_type: string;
+  source: string;
+  schema: string | null;
+  profile: string | null;
+  created_at: number;
+}
+
+export interface RunInputTagsTable {
+  run_id: string;
+  dataset_id: string;
+  context: string;
   key: string;
   value: string;
 }
@@ -199,6 +231,16 @@ export interface GateResultsTable {
   created_at: number;
 }
 
+export interface SourceStatesTable {
+  uri: string;
+  etag: string | null;
+  last_modified: string | null;
+  digest: string;
+  size: number;
+  fetched_at: number;
+  checked_at: number;
+}
+
 export interface Database {
   pipeline_runs: PipelineRunsTable;
   step_runs: StepRunsTable;
@@ -218,7 +260,11 @@ export interface Database {
   model_aliases: ModelAliasesTable;
   model_version_tags: ModelVersionTagsTable;
   registry_events: RegistryEventsTable;
+  registered_model_tags: RegisteredModelTagsTable;
+  tracking_datasets: TrackingDatasetsTable;
+  run_input_tags: RunInputTagsTable;
   gate_results: GateResultsTable;
+  source_states: SourceStatesTable;
 }
 
 export type PipelineRun = Selectable<PipelineRunsTable>;

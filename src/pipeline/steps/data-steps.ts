@@ -1,17 +1,29 @@
 /** Worker-side implementations of the data steps: acquire, validate, prepare, split. */
 import { join } from 'node:path';
-import { acquireCsv, type CsvSourceSpec } from '../../data/acquire.js';
-import { withDuckDB, describeParquet } from '../../data/duckdb.js';
+import { acquireFile, type SourceSpec } from '../../data/acquire.js';
+import { withDuckDB, describeParquet, lit } from '../../data/duckdb.js';
+import { profileRelation } from '../../data/profile.js';
+import { acquireQuery } from '../../data/query-source.js';
 import { prepareDataset, type PrepareSpec } from '../../data/prepare.js';
 import { splitDataset, type SplitSpec } from '../../data/split.js';
 import { validateSchema, type SchemaSpec } from '../../data/validate.js';
 import type { StepResult, StepTask } from '../task.js';
 
+type AcquireSpec = Omit<SourceSpec, 'path'> & { kind: 'file' | 'url' | 'query'; path?: string; query?: string; connection?: string };
+
 export async function runAcquire(task: StepTask): Promise<StepResult> {
-  const source = task.spec as unknown as CsvSourceSpec;
+  const spec = task.spec as unknown as AcquireSpec;
   const out = join(task.outputDir, 'data.parquet');
-  const result = await acquireCsv(source, out);
-  console.log(`read ${result.rowCount} rows × ${result.columns.length} columns from ${source.path}`);
+  let result;
+  if (spec.kind === 'query') {
+    result = await acquireQuery({ name: spec.name, query: spec.query ?? '', connection: spec.connection ?? '', filter: spec.filter }, out);
+    console.log(`read ${result.rowCount} rows × ${result.columns.length} columns from the query`);
+  } else {
+    // A URL source was fetched by the engine into the artifact store; it arrives as input 'raw'.
+    const path = spec.kind === 'url' ? task.inputs.raw.path : (spec.path as string);
+    result = await acquireFile({ ...spec, path }, out);
+    console.log(`read ${result.rowCount} rows × ${result.columns.length} columns from ${spec.kind === 'url' ? 'the downloaded file' : path}`);
+  }
   return datasetResult(out, 'data.parquet', { acquired: result });
 }
 
@@ -19,7 +31,11 @@ export async function runValidate(task: StepTask): Promise<StepResult> {
   const spec = task.spec as unknown as SchemaSpec;
   const out = join(task.outputDir, 'data.parquet');
   const report = await validateSchema(task.inputs.data.path, spec, out);
-  console.log(`schema ok: ${Object.keys(spec.columns).length} columns, ${report.rowCount} rows, every typed value parses`);
+  console.log(
+    spec.columns
+      ? `schema ok: ${Object.keys(spec.columns).length} columns, ${report.rowCount} rows, every typed value parses`
+      : `no columns declared: keeping the data's own schema (${report.rowCount} rows)`,
+  );
   return datasetResult(out, 'data.parquet', { validation: report });
 }
 
@@ -44,13 +60,15 @@ export async function runSplit(task: StepTask): Promise<StepResult> {
   return { outputs, summary: { counts } };
 }
 
-async function datasetResult(absPath: string, relPath: string, summary: Record<string, unknown>): Promise<StepResult> {
+export async function datasetResult(absPath: string, relPath: string, summary: Record<string, unknown>): Promise<StepResult> {
   return { outputs: { data: { path: relPath, kind: 'dataset', meta: await datasetMeta(absPath) } }, summary };
 }
 
+/** Schema, row count and statistics profile of a dataset output; kept with its dataset version. */
 async function datasetMeta(path: string): Promise<Record<string, unknown>> {
   return withDuckDB(async (conn) => {
     const { columns, rowCount } = await describeParquet(conn, path);
-    return { columns, rowCount };
+    const profile = await profileRelation(conn, `read_parquet(${lit(path)})`);
+    return { columns, rowCount, profile };
   });
 }

@@ -7,15 +7,36 @@ import type { Table } from '../../data/table.js';
 import { SluiceError } from '../../errors.js';
 import { binaryClassificationMetrics } from '../../evaluation/index.js';
 import { predictProba, trainLogisticRegression, type LogisticModel } from '../../training/index.js';
+import { DEFAULT_PARAMS, predictGbdt, trainGbdt, type GbdtModel, type GbdtParams } from '../../training/gbdt/index.js';
 import type { StepResult, StepTask } from '../task.js';
 
 export interface TrainSpec {
-  trainer: 'logistic_regression';
+  trainer: 'logistic_regression' | 'gbdt';
   target: string;
   positive: string;
   features?: string[];
   exclude: string[];
-  params: Record<string, number | string | boolean>;
+  params: Record<string, number | string | boolean | null>;
+  seed: number;
+}
+
+/** A trained model as stored in model.json: either built-in trainer's format. */
+export type TrainedModel = LogisticModel | GbdtModel;
+
+export function isGbdt(model: TrainedModel): model is GbdtModel {
+  return (model as GbdtModel).format === 'sluice-gbdt';
+}
+
+/** What evaluation needs to know of any model: its target, classes and input columns. */
+export function modelInfo(model: TrainedModel): { target: string; positive: string; negative: string; classes: string[]; features: string[] } {
+  if (isGbdt(model)) {
+    return { target: model.target, positive: model.classes[1], negative: model.classes[0], classes: model.classes, features: model.features.map((f) => f.name) };
+  }
+  return { target: model.target, positive: model.positive, negative: model.negative, classes: model.classes, features: model.encoder.features.map((f) => f.name) };
+}
+
+export function predictPositive(model: TrainedModel, table: Table): Float64Array {
+  return isGbdt(model) ? predictGbdt(model, table) : predictProba(model, table);
 }
 
 export interface EvaluateSpec {
@@ -31,48 +52,18 @@ export async function runTrain(task: StepTask): Promise<StepResult> {
     train: await readTable(conn, task.inputs.train.path),
     validation: task.inputs.validation ? await readTable(conn, task.inputs.validation.path) : undefined,
   }));
-  const params = spec.params;
-  const numberParam = (key: string): number | undefined => {
-    const v = params[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number') {
-      throw new SluiceError('CONFIG_INVALID', `Step '${task.step}': params.${key} must be a number, got ${JSON.stringify(v)}`, {
-        where: `steps.${task.step}.params.${key}`,
-      });
-    }
-    return v;
-  };
-  const known = new Set(['l2', 'max_iter', 'tolerance']);
-  const unknown = Object.keys(params).filter((k) => !known.has(k));
-  if (unknown.length > 0) {
-    throw new SluiceError('CONFIG_INVALID', `Step '${task.step}': logistic_regression has no parameter ${unknown.map((k) => `'${k}'`).join(', ')}`, {
-      where: `steps.${task.step}.params`,
-      hint: `Its parameters are ${[...known].map((k) => `'${k}'`).join(', ')}.`,
-    });
-  }
-  console.log(`training logistic regression on ${train.rowCount} rows${validation ? `, validating on ${validation.rowCount}` : ''}`);
+  console.log(`training ${spec.trainer} on ${train.rowCount} rows${validation ? `, validating on ${validation.rowCount}` : ''}`);
   const started = performance.now();
-  const result = trainLogisticRegression(
-    train,
-    {
-      target: spec.target,
-      positive: spec.positive,
-      features: spec.features,
-      exclude: spec.exclude,
-      l2: numberParam('l2'),
-      maxIter: numberParam('max_iter'),
-      tolerance: numberParam('tolerance'),
-    },
-    validation,
-    (it, loss, valLoss) => console.log(`iteration ${it}: train loss ${loss.toFixed(6)}${valLoss === undefined ? '' : `, validation loss ${valLoss.toFixed(6)}`}`),
-  );
+  const fitted = spec.trainer === 'gbdt' ? trainGbdtStep(task.step, spec, train, validation) : trainLogisticStep(task.step, spec, train, validation);
   const seconds = (performance.now() - started) / 1000;
-  console.log(`${result.converged ? 'converged' : 'stopped'} after ${result.iterations} iterations in ${seconds.toFixed(2)} s`);
+  console.log(`${fitted.note} in ${seconds.toFixed(2)} s`);
+  const result = { model: fitted.model, history: fitted.history };
 
   const modelDir = join(task.outputDir, 'model');
   await mkdir(modelDir, { recursive: true });
   await writeFile(join(modelDir, MODEL_FILE), JSON.stringify(result.model));
   await writeFile(join(modelDir, SIGNATURE_FILE), JSON.stringify(signatureOf(result.model, train), null, 2));
+  const info = modelInfo(result.model);
 
   const history: NonNullable<StepResult['history']> = [];
   for (const h of result.history) {
@@ -80,7 +71,7 @@ export async function runTrain(task: StepTask): Promise<StepResult> {
     if (h.validationLoss !== undefined) history.push({ key: 'validation_loss', value: h.validationLoss, step: h.iteration });
   }
   const last = result.history.at(-1);
-  const metrics: Record<string, number> = { training_seconds: seconds, iterations: result.iterations };
+  const metrics: Record<string, number> = { training_seconds: seconds, iterations: fitted.iterations };
   if (last) metrics.train_loss = last.loss;
   if (last?.validationLoss !== undefined) metrics.validation_loss = last.validationLoss;
   if (validation) {
@@ -89,17 +80,16 @@ export async function runTrain(task: StepTask): Promise<StepResult> {
     metrics.validation_roc_auc = v.roc_auc;
   }
   return {
-    outputs: { model: { path: 'model', kind: 'model', meta: { trainer: spec.trainer, features: result.model.featureNames.length } } },
+    outputs: { model: { path: 'model', kind: 'model', meta: { trainer: spec.trainer, features: info.features.length } } },
     metrics,
     history,
     params: {
       trainer: spec.trainer,
       target: spec.target,
       positive: spec.positive,
-      l2: String(params.l2 ?? 1e-3),
-      max_iter: String(params.max_iter ?? 100),
-      tolerance: String(params.tolerance ?? 1e-9),
-      features: String(result.model.encoder.features.map((f) => f.name).join(',')),
+      seed: String(spec.seed),
+      ...fitted.params,
+      features: info.features.join(','),
       train_rows: String(train.rowCount),
     },
   };
@@ -107,8 +97,8 @@ export async function runTrain(task: StepTask): Promise<StepResult> {
 
 export async function runEvaluate(task: StepTask): Promise<StepResult> {
   const spec = task.spec as unknown as EvaluateSpec;
-  const model = JSON.parse(await readFile(join(task.inputs.model.path, MODEL_FILE), 'utf8')) as LogisticModel;
-  const needed = [...model.encoder.features.map((f) => f.name), model.target];
+  const model = JSON.parse(await readFile(join(task.inputs.model.path, MODEL_FILE), 'utf8')) as TrainedModel;
+  const needed = [...modelInfo(model).features, model.target];
   const table = await withDuckDB((conn) => readTable(conn, task.inputs.data.path, needed));
   const metrics = scoreTable(model, table, spec.threshold);
   const { confusion_matrix: cm } = metrics;
@@ -134,7 +124,8 @@ export async function runEvaluate(task: StepTask): Promise<StepResult> {
   };
 }
 
-function scoreTable(model: LogisticModel, table: Table, threshold: number) {
+function scoreTable(model: TrainedModel, table: Table, threshold: number) {
+  const info = modelInfo(model);
   const target = table.columns.find((c) => c.name === model.target);
   if (!target) {
     throw new SluiceError('DATA_INVALID', `The evaluation data has no target column '${model.target}'`, {
@@ -147,25 +138,103 @@ function scoreTable(model: LogisticModel, table: Table, threshold: number) {
   for (let i = 0; i < table.rowCount; i++) {
     const v = target.type === 'string' ? target.values[i] : String(target.values[i]);
     if (v === null || v === 'NaN') missing++;
-    else if (v === model.positive) y[i] = 1;
-    else if (v !== model.negative) unknown.add(v);
+    else if (v === info.positive) y[i] = 1;
+    else if (v !== info.negative) unknown.add(v);
   }
   if (missing > 0 || unknown.size > 0) {
     const parts = [missing ? `${missing} row(s) with no label` : '', unknown.size ? `labels never seen in training: ${[...unknown].slice(0, 5).map((v) => `'${v}'`).join(', ')}` : ''];
     throw new SluiceError('DATA_INVALID', `Target column '${model.target}' has ${parts.filter(Boolean).join(' and ')}`, {
-      hint: `The model knows the classes '${model.negative}' and '${model.positive}'; prepare the data so that every row has one of them.`,
+      hint: `The model knows the classes '${info.negative}' and '${info.positive}'; prepare the data so that every row has one of them.`,
     });
   }
-  return binaryClassificationMetrics(y, predictProba(model, table), threshold);
+  return binaryClassificationMetrics(y, predictPositive(model, table), threshold);
 }
 
-function signatureOf(model: LogisticModel, train: Table) {
+function signatureOf(model: TrainedModel, train: Table) {
+  const info = modelInfo(model);
   const typeOf = (name: string) => train.columns.find((c) => c.name === name)?.type ?? 'string';
   return {
-    inputs: model.encoder.features.map((f) => ({ name: f.name, type: typeOf(f.name) === 'number' ? 'double' : 'string' })),
+    inputs: info.features.map((f) => ({ name: f, type: typeOf(f) === 'number' ? 'double' : 'string' })),
     outputs: [
-      { name: 'probability', type: 'double', description: `P(${model.target} = ${model.positive})` },
-      { name: 'label', type: 'string', classes: model.classes },
+      { name: 'probability', type: 'double', description: `P(${info.target} = ${info.positive})` },
+      { name: 'label', type: 'string', classes: info.classes },
     ],
+  };
+}
+
+interface Fitted {
+  model: TrainedModel;
+  history: { iteration: number; loss: number; validationLoss?: number }[];
+  iterations: number;
+  note: string;
+  params: Record<string, string>;
+}
+
+function checkParams(step: string, trainer: string, params: TrainSpec['params'], known: string[]): void {
+  const unknown = Object.keys(params).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new SluiceError('CONFIG_INVALID', `Step '${step}': ${trainer} has no parameter ${unknown.map((k) => `'${k}'`).join(', ')}`, {
+      where: `steps.${step}.params`,
+      hint: `Its parameters are ${known.map((k) => `'${k}'`).join(', ')}.`,
+    });
+  }
+}
+
+function numberParam(step: string, params: TrainSpec['params'], key: string): number | undefined {
+  const v = params[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number') {
+    throw new SluiceError('CONFIG_INVALID', `Step '${step}': params.${key} must be a number, got ${JSON.stringify(v)}`, { where: `steps.${step}.params.${key}` });
+  }
+  return v;
+}
+
+function trainLogisticStep(step: string, spec: TrainSpec, train: Table, validation?: Table): Fitted {
+  checkParams(step, 'logistic_regression', spec.params, ['l2', 'max_iter', 'tolerance']);
+  const l2 = numberParam(step, spec.params, 'l2');
+  const maxIter = numberParam(step, spec.params, 'max_iter');
+  const tolerance = numberParam(step, spec.params, 'tolerance');
+  const r = trainLogisticRegression(
+    train,
+    { target: spec.target, positive: spec.positive, features: spec.features, exclude: spec.exclude, l2, maxIter, tolerance },
+    validation,
+    (it, loss, valLoss) => console.log(`iteration ${it}: train loss ${loss.toFixed(6)}${valLoss === undefined ? '' : `, validation loss ${valLoss.toFixed(6)}`}`),
+  );
+  return {
+    model: r.model,
+    history: r.history,
+    iterations: r.iterations,
+    note: `${r.converged ? 'converged' : 'stopped'} after ${r.iterations} iterations`,
+    params: { l2: String(l2 ?? 1e-3), max_iter: String(maxIter ?? 100), tolerance: String(tolerance ?? 1e-9) },
+  };
+}
+
+function trainGbdtStep(step: string, spec: TrainSpec, train: Table, validation?: Table): Fitted {
+  checkParams(step, 'gbdt', spec.params, Object.keys(DEFAULT_PARAMS));
+  const params: Partial<GbdtParams> = {};
+  for (const key of Object.keys(DEFAULT_PARAMS) as (keyof GbdtParams)[]) {
+    const v = spec.params[key];
+    if (v === undefined) continue;
+    if (v !== null && typeof v !== 'number') {
+      throw new SluiceError('CONFIG_INVALID', `Step '${step}': params.${key} must be a number, got ${JSON.stringify(v)}`, { where: `steps.${step}.params.${key}` });
+    }
+    (params as Record<string, number | null>)[key] = v;
+  }
+  const r = trainGbdt(
+    train,
+    { task: 'binary', target: spec.target, positive: spec.positive, features: spec.features, exclude: spec.exclude, params, seed: spec.seed },
+    validation,
+    (it, loss, valLoss) => {
+      if (it === 1 || it % 10 === 0) console.log(`iteration ${it}: train loss ${loss.toFixed(6)}${valLoss === undefined ? '' : `, validation loss ${valLoss.toFixed(6)}`}`);
+    },
+  );
+  for (const w of r.warnings) console.log(`warning: ${w}`);
+  const merged = { ...DEFAULT_PARAMS, ...params };
+  return {
+    model: r.model,
+    history: r.history.map((h) => ({ iteration: h.iteration, loss: h.trainLoss, validationLoss: h.valLoss })),
+    iterations: r.model.trees.length / r.model.outputs,
+    note: `${r.model.trees.length} trees (best iteration ${r.bestIteration})`,
+    params: Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, String(v)])),
   };
 }
