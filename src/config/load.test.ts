@@ -143,7 +143,7 @@ describe('parseProject() errors', () => {
   test('a typo in a step gives the unknown key and the missing one', () => {
     const text = edit('trainer:', 'trainr:');
     expect(problems(text)).toEqual([
-      `${at(text, '  train:', 2)}  steps.train: missing required key 'trainer' (set it to 'logistic_regression')`,
+      `${at(text, '  train:', 2)}  steps.train: missing required key 'trainer' (one of 'logistic_regression', 'gbdt')`,
       `${at(text, 'trainr')}  steps.train.trainr: unknown key 'trainr' (did you mean 'trainer'?)`,
     ]);
   });
@@ -155,13 +155,13 @@ describe('parseProject() errors', () => {
 
   test('a value outside an enum lists the choices', () => {
     const text = edit('path: data/raw.csv', 'path: data/raw.csv\n    format: xls');
-    expect(problems(text)).toEqual([`${at(text, 'xls')}  sources.raw.format: expected one of 'csv', 'tsv', got 'xls'`]);
+    expect(problems(text)).toEqual([`${at(text, 'xls')}  sources.raw.format: expected one of 'csv', 'tsv', 'parquet', 'json', 'jsonl', 'arrow', got 'xls'`]);
   });
 
   test('an unknown step kind suggests the closest', () => {
     const text = edit('kind: train', 'kind: trian');
     expect(problems(text)).toEqual([
-      `${at(text, 'trian')}  steps.train.kind: expected one of 'prepare', 'split', 'train', 'evaluate', 'command', got 'trian' (did you mean 'train'?)`,
+      `${at(text, 'trian')}  steps.train.kind: expected one of 'prepare', 'sql', 'module', 'split', 'train', 'evaluate', 'command', got 'trian' (did you mean 'train'?)`,
     ]);
   });
 
@@ -213,7 +213,7 @@ describe('parseProject() errors', () => {
     // References (the 'rwa' typo) are checked once the schema is satisfied.
     expect(error.message.split('\n')).toEqual([
       'sluice.yaml has 4 problems:',
-      "  sluice.yaml:14:3  steps.train: missing required key 'trainer' (set it to 'logistic_regression')",
+      "  sluice.yaml:14:3  steps.train: missing required key 'trainer' (one of 'logistic_regression', 'gbdt')",
       "  sluice.yaml:16:5  steps.train.trainr: unknown key 'trainr' (did you mean 'trainer'?)",
       "  sluice.yaml:26:1  stepz: unknown key 'stepz' (did you mean 'steps'?)",
       "  sluice.yaml:31:50  gates.quality.checks[0].threshold: expected a number, got string 'high'",
