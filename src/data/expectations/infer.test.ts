@@ -76,6 +76,14 @@ describe('toYaml', () => {
     expect(expectationsFileSchema.parse(parseYaml(text)).expectations).toEqual(inferred);
   });
 
+  it('quotes domain values YAML would read as something else', async () => {
+    const relation = `(SELECT * FROM (VALUES ('1'), ('true'), ('null'), ('?'), (' x'), ('a: b'), ('#c'), ('')) v(s))`;
+    const inferred = await inferExpectations(conn, relation);
+    const back = expectationsFileSchema.parse(parseYaml(toYaml(inferred, { source: 'values' }))).expectations;
+    expect(back).toEqual(inferred);
+    expect((await runExpectations(conn, relation, back)).success).toBe(true);
+  });
+
   it('round-trips dates and timestamps', async () => {
     const inferred = await inferExpectations(conn, 'events');
     const back = expectationsFileSchema.parse(parseYaml(toYaml(inferred, { source: 'events' }))).expectations;

@@ -108,7 +108,7 @@ export async function runExpectations(
   return summarise(results);
 }
 
-export function summarise(results: ExpectationResult[]): ExpectationsReport {
+function summarise(results: ExpectationResult[]): ExpectationsReport {
   const failed = results.filter((r) => !r.success && r.severity === 'fail').length;
   const warnings = results.filter((r) => !r.success && r.severity === 'warn').length;
   return {
@@ -439,7 +439,9 @@ function failure(e: Expectation, err: unknown): ExpectationResult {
 
 export function percent(p: number): string {
   if (p === 0) return '0%';
-  return `${p < 0.1 ? Number(p.toPrecision(2)) : p.toFixed(1)}%`;
+  if (p < 0.1) return `${Number(p.toPrecision(2))}%`;
+  // Never round a partial failure up to 100%.
+  return p < 100 && p.toFixed(1) === '100.0' ? '>99.9%' : `${p.toFixed(1)}%`;
 }
 
 export function num(x: number): string {
