@@ -1,8 +1,9 @@
 /**
- * PII detectors. Each has an RE2 pattern (DuckDB's regex engine: no look-arounds, so a
- * candidate's surroundings are matched by non-capturing groups and the candidate itself is
- * capture group 1) and, where a regex cannot tell a real value from a look-alike, a confirming
- * check run in TypeScript on the distinct candidates DuckDB returns.
+ * PII detectors. Each has a regex pattern and, where a regex cannot tell a real value from a
+ * look-alike, a confirming check. Patterns run both in DuckDB (RE2) and in JavaScript, so they
+ * use only what both read the same way: no look-arounds (a candidate's surroundings are matched
+ * by non-capturing groups, the candidate itself is capture group 1) and only bounded
+ * repetition, which keeps JavaScript's backtracking linear on long values.
  */
 import { isIPv4, isIPv6 } from 'node:net';
 
@@ -11,8 +12,10 @@ export type PiiKind = (typeof PII_KINDS)[number];
 
 export interface Detector {
   kind: PiiKind;
-  /** RE2 pattern; group 1 is the candidate value. */
+  /** Regex; group 1 is the candidate value. */
   pattern: string;
+  /** A character every candidate contains: a cheap test that spares the regex on most values. */
+  requires?: string;
   /** What the confirming check is, for reports; absent when the regex is the whole test. */
   check?: string;
   confirm?: (candidate: string) => boolean;
@@ -29,8 +32,10 @@ const PHONE = [
   String.raw`\+[1-9][0-9 ().-]{7,22}[0-9]`,
   // North American: (555) 123-4567, 555-123-4567, 555.123.4567, 555 123 4567.
   String.raw`(?:\([2-9][0-9]{2}\) ?|[2-9][0-9]{2}[ .-])[0-9]{3}[ .-][0-9]{4}`,
-  // National with a trunk 0: 020 7946 0958, 06 12 34 56 78, (030) 1234567, 0161-496-0000.
-  String.raw`(?:\(0[1-9][0-9]{0,3}\)|0[1-9][0-9]{0,3})(?:[ -][0-9]{2,8}){1,4}`,
+  // National with a trunk 0: 020 7946 0958, 06 12 34 56 78, (030) 1234567, 0161-496-0000,
+  // 06-12345678; with dashes a two-digit prefix needs a longer next group, so 05-12-2021 is no phone.
+  String.raw`(?:\(0[1-9][0-9]{0,3}\)|0[1-9][0-9]{0,3})(?: [0-9]{2,8}){1,4}`,
+  String.raw`0[1-9](?:[0-9]{1,3}(?:-[0-9]{2,8}){1,4}|-[0-9]{3,8}(?:-[0-9]{2,8}){0,3})`,
 ].join('|');
 
 const DATE_LIKE = /^(?:\d{1,2}[-./ ]\d{1,2}[-./ ]\d{4}|\d{4}[-./ ]\d{1,2}[-./ ]\d{1,2})(?:\D|$)/;
@@ -103,7 +108,8 @@ export function isIban(candidate: string): boolean {
 export const DETECTORS: readonly Detector[] = [
   {
     kind: 'email',
-    pattern: String.raw`([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})`,
+    requires: '@',
+    pattern: String.raw`([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24})`,
   },
   {
     kind: 'phone',
@@ -113,13 +119,15 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     kind: 'ipv4',
+    requires: '.',
     pattern: `${before('.')}([0-9]{1,3}(?:\\.[0-9]{1,3}){3})${after('.')}`,
     check: 'octets 0–255',
     confirm: isIPv4,
   },
   {
     kind: 'ipv6',
-    pattern: `${before(':.')}((?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|[0-9A-Fa-f:]*::[0-9A-Fa-f:.]*)(?:$|[^0-9A-Za-z:])`,
+    requires: ':',
+    pattern: `${before(':.')}((?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|[0-9A-Fa-f:]{0,36}::[0-9A-Fa-f:.]{0,36})(?:$|[^0-9A-Za-z:])`,
     check: 'address syntax',
     // '::' alone is the unspecified address, and in text more often an operator.
     confirm: (c) => /[0-9A-Fa-f]/.test(c) && isIPv6(c.replace(/\.+$/, '')),

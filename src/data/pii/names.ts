@@ -1,14 +1,14 @@
 /**
  * Column names that look personal. A name is split into words (at `_`, `-`, spaces, dots and
  * camelCase humps) and a term matches whole consecutive words, written apart or together:
- * 'first name' matches `first_name`, `FirstName` and `firstname`, while `hostname`,
+ * 'first name' matches `first_name`, `FirstName` and `firstname`, 'email' matches `e_mail`; `hostname`,
  * `education-num` and `tip` match nothing. Bare 'name' only counts when it is the whole column
  * name (`product_name` is not personal).
  */
 export const PERSONAL_NAME_TERMS = [
   'first name', 'last name', 'full name', 'given name', 'family name', 'middle name', 'maiden name',
   'surname', 'forename', 'user name', 'customer name', 'patient name', 'contact name',
-  'email', 'e mail', 'phone', 'phone number', 'telephone', 'mobile number', 'mobile phone', 'cell phone', 'fax',
+  'email', 'phone', 'phone number', 'telephone', 'mobile number', 'mobile phone', 'cell phone', 'fax',
   'address', 'street', 'zip', 'zip code', 'postcode', 'postal code',
   'ssn', 'social security', 'passport', 'tax id', 'national id', 'driver license', 'drivers license', 'driving licence',
   'dob', 'date of birth', 'birth date', 'birthday',

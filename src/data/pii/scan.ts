@@ -1,8 +1,8 @@
 /**
  * The PII scan of a dataset version. One DuckDB pass counts, per text column and detector, the
- * values with a candidate; then, only where a detector found some and has a confirming check,
- * DuckDB groups the matching values by their distinct candidates and TypeScript checks those
- * (Luhn, mod-97, ...). No raw value leaves this module: report examples are masked.
+ * values with a candidate; then, only in columns where a detector with a confirming check
+ * (Luhn, mod-97, ...) found some, DuckDB returns the distinct matching values with their counts
+ * and TypeScript checks their candidates. No raw value leaves this module: examples are masked.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SluiceError } from '../../errors.js';
@@ -13,7 +13,7 @@ import { parsePiiPolicy, type PiiAction, type PiiPolicyInput } from './policy.js
 
 export interface PiiScanOptions {
   policy?: PiiPolicyInput;
-  /** Most groups of distinct candidates checked per column and detector (default 10,000); past it, `confirmed` is a lower bound. */
+  /** Most distinct values with a candidate checked per column (default 10,000); past it, `confirmed` is a lower bound. */
   sampleLimit?: number;
 }
 
@@ -69,12 +69,16 @@ export async function scanPii(conn: DuckDBConnection, relation: string, options:
   const columns = schema.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
   const text = columns.filter((c) => c.type === 'VARCHAR');
 
-  // Most values match no detector: one regex for all of them per value, and the detectors
-  // one by one only on the values it hits, keeps a 3-million-row scan to about a second.
+  // Most values match no detector: one regex for all detectors per value, and each detector's
+  // own regex only on the values that one hits, costs about a third of running every detector.
   const any = lit(DETECTORS.map((d) => d.pattern).join('|'));
-  const hits = text.map((c, i) => `${ident(c.name)}, regexp_matches(${ident(c.name)}, ${any}) AS "h${i}"`);
+  // The subquery renames every column, so no name in the data can clash with the hit flags.
+  const hits = text.map((c, i) => `${ident(c.name)} AS "v${i}", regexp_matches(${ident(c.name)}, ${any}) AS "h${i}"`);
   const aggregates = text.flatMap((c, i) =>
-    DETECTORS.map((d, j) => `count_if(CASE WHEN "h${i}" THEN regexp_matches(${ident(c.name)}, ${lit(d.pattern)}) END)::DOUBLE AS "m${i}_${j}"`),
+    DETECTORS.map((d, j) => {
+      const when = d.requires ? `"h${i}" AND contains("v${i}", ${lit(d.requires)})` : `"h${i}"`;
+      return `count_if(CASE WHEN ${when} THEN regexp_matches("v${i}", ${lit(d.pattern)}) END)::DOUBLE AS "m${i}_${j}"`;
+    }),
   );
   const from = hits.length ? `(SELECT ${hits.join(', ')} FROM ${relation})` : relation;
   const [counts] = await rows(conn, `SELECT ${['count(*)::DOUBLE AS n', ...aggregates].join(', ')} FROM ${from}`);
@@ -82,18 +86,13 @@ export async function scanPii(conn: DuckDBConnection, relation: string, options:
   const report: PiiColumn[] = [];
   for (const c of columns) {
     const i = text.indexOf(c);
-    const detections: PiiDetection[] = [];
-    if (i >= 0) {
-      for (const [j, d] of DETECTORS.entries()) {
-        const matches = Number(counts[`m${i}_${j}`]);
-        if (matches > 0) detections.push(await detect(conn, relation, c.name, d, matches, limit));
-      }
-    }
+    const found = i < 0 ? [] : DETECTORS.map((d, j) => ({ d, matches: Number(counts[`m${i}_${j}`]) })).filter((f) => f.matches > 0);
+    const detections = found.length ? await detect(conn, relation, c.name, found, limit) : [];
     const nameHint = personalNameHint(c.name);
     const listed = policy.columns[c.name];
-    const found = detections.some((d) => d.confirmed > 0) || nameHint !== undefined;
     if (!listed && detections.length === 0 && !nameHint) continue;
-    const action: PiiColumnAction = listed ?? (found ? 'unapproved' : 'none');
+    const personal = detections.some((d) => d.confirmed > 0) || nameHint !== undefined;
+    const action: PiiColumnAction = listed ?? (personal ? 'unapproved' : 'none');
     report.push({ column: c.name, type: c.type, detectors: detections, ...(nameHint ? { nameHint } : {}), action });
   }
 
@@ -114,38 +113,52 @@ export async function scanPii(conn: DuckDBConnection, relation: string, options:
   };
 }
 
-async function detect(conn: DuckDBConnection, relation: string, column: string, d: Detector, matches: number, limit: number): Promise<PiiDetection> {
+async function detect(
+  conn: DuckDBConnection, relation: string, column: string, found: { d: Detector; matches: number }[], limit: number,
+): Promise<PiiDetection[]> {
   const col = ident(column);
-  const pattern = lit(d.pattern);
-  const base = { kind: d.kind, matches, ...(d.check ? { check: d.check } : {}) };
-  if (!d.confirm) {
-    const sample = await rows(conn, `SELECT regexp_extract(${col}, ${pattern}, 1) AS m FROM ${relation} WHERE regexp_matches(${col}, ${pattern}) LIMIT 3`);
-    return { ...base, confirmed: matches, capped: false, examples: [...new Set(sample.map((r) => maskExample(d.kind, String(r.m))))] };
+  // Checks run on the most frequent distinct values that hold a candidate; extracting the
+  // candidates from those in JavaScript costs far less than extracting them from every row in SQL.
+  const checked = found.filter((f) => f.d.confirm);
+  const any = lit(checked.map((f) => f.d.pattern).join('|'));
+  const values = checked.length
+    ? await rows(conn, `SELECT ${col} AS v, count(*)::DOUBLE AS n FROM ${relation} WHERE regexp_matches(${col}, ${any}) GROUP BY ALL ORDER BY 2 DESC, 1 LIMIT ${limit + 1}`)
+    : [];
+  const capped = values.length > limit;
+  const result: PiiDetection[] = [];
+  for (const { d, matches } of found) {
+    const base = { kind: d.kind, matches, ...(d.check ? { check: d.check } : {}) };
+    if (!d.confirm) {
+      const p = lit(d.pattern);
+      const sample = await rows(conn, `SELECT regexp_extract(${col}, ${p}, 1) AS m FROM ${relation} WHERE regexp_matches(${col}, ${p}) LIMIT 3`);
+      result.push({ ...base, confirmed: matches, capped: false, examples: [...new Set(sample.map((r) => maskExample(d.kind, String(r.m))))] });
+      continue;
+    }
+    const re = new RegExp(d.pattern, 'g');
+    const verdicts = new Map<string, boolean>();
+    let confirmed = 0;
+    const examples = new Set<string>();
+    for (const { v, n } of values.slice(0, limit)) {
+      const valid = [...String(v).matchAll(re)].map((m) => m[1]).filter((m) => {
+        if (!verdicts.has(m)) verdicts.set(m, d.confirm!(m));
+        return verdicts.get(m);
+      });
+      if (valid.length === 0) continue;
+      confirmed += Number(n);
+      for (const m of valid) if (examples.size < 3) examples.add(maskExample(d.kind, m));
+    }
+    result.push({ ...base, confirmed, capped, examples: [...examples] });
   }
-  // Grouping by the set of candidates in a value lets a value count once however many it holds.
-  const groups = await rows(
-    conn,
-    `SELECT list_sort(list_distinct(regexp_extract_all(${col}, ${pattern}, 1))) AS ms, count(*)::DOUBLE AS n
-     FROM ${relation} WHERE regexp_matches(${col}, ${pattern}) GROUP BY ms ORDER BY n DESC, ms LIMIT ${limit + 1}`,
-  );
-  const checked = new Map<string, boolean>();
-  const isValid = (m: string) => checked.get(m) ?? (checked.set(m, d.confirm!(m)), checked.get(m)!);
-  let confirmed = 0;
-  const examples = new Set<string>();
-  for (const g of groups.slice(0, limit)) {
-    const valid = (g.ms as string[]).filter(isValid);
-    if (valid.length === 0) continue;
-    confirmed += Number(g.n);
-    for (const v of valid) if (examples.size < 3) examples.add(maskExample(d.kind, v));
-  }
-  return { ...base, confirmed, capped: groups.length > limit, examples: [...examples] };
+  return result;
 }
 
 function describeFindings(c: PiiColumn): string {
-  const found = c.detectors.filter((d) => d.confirmed > 0).map((d) => `${d.kind} in ${d.capped ? 'at least ' : ''}${d.confirmed} values`);
+  const found = c.detectors.filter((d) => d.confirmed > 0).map((d) => `${d.kind} in ${d.capped ? 'at least ' : ''}${values(d.confirmed)}`);
   if (c.nameHint) found.push(`name looks personal: '${c.nameHint}'`);
   return found.join('; ');
 }
+
+const values = (n: number) => `${n} value${n === 1 ? '' : 's'}`;
 
 async function rows(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
   try {
@@ -163,9 +176,9 @@ export function formatPiiReport(report: PiiReport): string {
   const width = Math.max(6, ...report.columns.map((c) => c.column.length));
   for (const c of report.columns) {
     const parts = c.detectors.map((d) => {
-      const checked = d.check ? ` (${d.capped ? '≥' : ''}${d.confirmed} of ${d.matches} pass ${d.check})` : '';
-      const eg = d.examples.length ? ` e.g. ${d.examples.join(', ')}` : '';
-      return `${d.kind} ${d.confirmed}${checked}${eg}`;
+      const eg = d.examples.length ? ` (e.g. ${d.examples.join(', ')})` : '';
+      if (!d.check) return `${d.kind}: ${values(d.matches)}${eg}`;
+      return `${d.kind}: ${d.capped ? 'at least ' : ''}${d.confirmed} of ${values(d.matches)} pass ${d.check}${eg}`;
     });
     if (c.nameHint) parts.push(`name looks personal ('${c.nameHint}')`);
     lines.push(`  ${c.column.padEnd(width)}  ${c.action.padEnd(10)}  ${parts.join('; ') || '—'}`);
