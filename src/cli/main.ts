@@ -7,12 +7,14 @@
 import { Command, CommanderError } from 'commander';
 import { SluiceError, errorMessage, isSluiceError } from '../errors.js';
 import { registerDataCommands } from './commands/datasets.js';
+import { registerExperimentCommands } from './commands/exp.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerLogsCommand } from './commands/logs.js';
 import { registerModelCommands } from './commands/models.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommands } from './commands/runs.js';
 import { registerSchemaCommand } from './commands/schema.js';
+import { registerServerCommand } from './commands/server.js';
 import { c, printJson } from './output.js';
 
 export function buildProgram(): Command {
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerModelCommands(program);
   registerDataCommands(program);
   registerSchemaCommand(program);
+  registerExperimentCommands(program);
+  registerServerCommand(program);
   return program;
 }
 

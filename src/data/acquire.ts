@@ -33,7 +33,8 @@ export async function acquireFile(source: SourceSpec, outPath: string): Promise<
   await checkExists(source);
   return withDuckDB(async (conn) => {
     const relation = source.format === 'arrow' ? await loadArrow(conn, source) : await relationOf(source);
-    const query = `SELECT * FROM ${relation}${source.filter ? ` WHERE (${source.filter})` : ''}`;
+    const select = source.format === 'json' || source.format === 'jsonl' ? await jsonColumnsAsText(conn, relation, source) : '*';
+    const query = `SELECT ${select} FROM ${relation}${source.filter ? ` WHERE (${source.filter})` : ''}`;
     try {
       await writeParquet(conn, query, outPath);
     } catch (e) {
@@ -54,6 +55,24 @@ export async function acquireFile(source: SourceSpec, outPath: string): Promise<
     const { columns, rowCount } = await describeParquet(conn, outPath);
     return { rowCount, columns: columns.map((c) => c.name) };
   });
+}
+
+/**
+ * A JSON field whose values have different types comes out of DuckDB as type JSON: keep it as
+ * text, so validation can name the first value that does not fit the declared type.
+ */
+async function jsonColumnsAsText(conn: DuckDBConnection, relation: string, source: SourceSpec): Promise<string> {
+  let columns: { name: string; type: string }[];
+  try {
+    columns = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`)).getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+  } catch (e) {
+    throw new SluiceError('DATA_INVALID', `Source '${source.name}': cannot read ${source.path} as ${source.format.toUpperCase()}: ${firstLine(e)}`, {
+      where: `sources.${source.name}`,
+      hint: hintFor(source.format),
+      cause: e,
+    });
+  }
+  return columns.map((c) => (c.type === 'JSON' ? `json_extract_string(${ident(c.name)}, '$') AS ${ident(c.name)}` : ident(c.name))).join(', ');
 }
 
 function hintFor(format: SourceFormat): string {
@@ -101,6 +120,9 @@ async function checkExists(source: SourceSpec): Promise<void> {
   }
 }
 
+/** Longer lines are refused: in practice they are a broken file (a lost newline), not data. */
+export const MAX_LINE_BYTES = 8 * 1024 * 1024;
+
 async function relationOf(source: SourceSpec): Promise<string> {
   const path = lit(source.path);
   switch (source.format) {
@@ -115,7 +137,7 @@ async function relationOf(source: SourceSpec): Promise<string> {
       const names = source.header ? await readHeader(source, delimiter) : (source.columnNames ?? []);
       // Sniffing is off: the dialect is what sluice.yaml says, so a file parses the same way every time.
       const columns = `{${names.map((n) => `${lit(n)}: 'VARCHAR'`).join(', ')}}`;
-      return `read_csv(${path}, header = ${source.header}, columns = ${columns}, delim = ${lit(delimiter)}, quote = '"', escape = '"', strict_mode = true, null_padding = false, auto_detect = false, max_line_size = 16777216)`;
+      return `read_csv(${path}, header = ${source.header}, columns = ${columns}, delim = ${lit(delimiter)}, quote = '"', escape = '"', strict_mode = true, null_padding = false, auto_detect = false, max_line_size = ${MAX_LINE_BYTES})`;
     }
   }
 }
@@ -167,7 +189,13 @@ const MAX_HEADER_BYTES = 1_048_576;
 
 /** With sniffing off DuckDB needs the column names: read them from the header line. */
 async function readHeader(source: SourceSpec, delimiter: string): Promise<string[]> {
-  const handle = await open(source.path, 'r');
+  // For a glob, the first file (in name order) stands for all: DuckDB checks the others.
+  let file = source.path;
+  if (/[*?[]/.test(file)) {
+    const { glob } = await import('tinyglobby');
+    file = (await glob(file, { absolute: true, onlyFiles: true })).sort()[0] ?? file;
+  }
+  const handle = await open(file, 'r');
   let text: string;
   try {
     const buf = Buffer.alloc(MAX_HEADER_BYTES);
@@ -220,7 +248,18 @@ function splitCsvLine(line: string, delimiter: string): string[] {
   return out;
 }
 
+/**
+ * DuckDB's error text in one line: its first line and the reason, without the "Original Line"
+ * echo (which can be megabytes long) and without its multi-line hints.
+ */
 export function firstLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? text;
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^Original Line:/.test(l) && !/^Possible fixes|^\*|^LINE \d+:|^\^/.test(l));
+  const cut = (l: string) => (l.length > 300 ? `${l.slice(0, 300)}…` : l);
+  if (lines.length === 0) return cut(text);
+  if (/CSV Error on Line/.test(lines[0]) && lines[1]) return cut(`${lines[0]}: ${lines[1]}`);
+  return cut(lines[0]);
 }

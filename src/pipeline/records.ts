@@ -142,8 +142,22 @@ export interface NewDatasetVersion {
   pipelineRunId: string;
 }
 
-/** Content-addressed: a version whose id exists already is kept as it is. */
+/**
+ * Content-addressed: a version whose id exists already is kept as it is, and gains the name.
+ * Returns whether the version is new.
+ */
 export async function insertDatasetVersion(db: Db, v: NewDatasetVersion): Promise<boolean> {
+  const now = Date.now();
+  const named = await db
+    .selectFrom('dataset_names')
+    .select('dataset_id')
+    .where('project', '=', v.project)
+    .where('name', '=', v.name)
+    .where('dataset_id', '=', v.id)
+    .executeTakeFirst();
+  if (!named) {
+    await db.insertInto('dataset_names').values({ project: v.project, name: v.name, dataset_id: v.id, pipeline_run_id: v.pipelineRunId, created_at: now }).execute();
+  }
   const existing = await db.selectFrom('dataset_versions').select('id').where('id', '=', v.id).executeTakeFirst();
   if (existing) return false;
   await db
@@ -159,7 +173,7 @@ export async function insertDatasetVersion(db: Db, v: NewDatasetVersion): Promis
       profile: v.profile === undefined ? null : JSON.stringify(v.profile),
       validation: v.validation === undefined ? null : JSON.stringify(v.validation),
       pipeline_run_id: v.pipelineRunId,
-      created_at: Date.now(),
+      created_at: now,
     })
     .execute();
   return true;
@@ -212,17 +226,28 @@ export async function listGateResults(db: Db, pipelineRunId: string) {
   return db.selectFrom('gate_results').selectAll().where('pipeline_run_id', '=', pipelineRunId).orderBy('id').execute();
 }
 
-export async function listDatasetVersions(db: Db, options: { project?: string; name?: string; limit?: number } = {}): Promise<DatasetVersionRow[]> {
-  let q = db.selectFrom('dataset_versions').selectAll().orderBy('created_at', 'desc').orderBy('id');
-  if (options.project) q = q.where('project', '=', options.project);
-  if (options.name) q = q.where('name', '=', options.name);
+/** A dataset version under one of its names: the row, with `name` the name asked for. */
+export type NamedDatasetVersion = DatasetVersionRow & { named_at: number; named_by_run: string };
+
+export async function listDatasetVersions(db: Db, options: { project?: string; name?: string; limit?: number } = {}): Promise<NamedDatasetVersion[]> {
+  let q = db
+    .selectFrom('dataset_names as n')
+    .innerJoin('dataset_versions as v', 'v.id', 'n.dataset_id')
+    .selectAll('v')
+    .select(['n.name as name', 'n.created_at as named_at', 'n.pipeline_run_id as named_by_run'])
+    .orderBy('n.created_at', 'desc')
+    .orderBy('n.name');
+  if (options.project) q = q.where('n.project', '=', options.project);
+  if (options.name) q = q.where('n.name', '=', options.name);
   return q.limit(options.limit ?? 100).execute();
 }
 
-export async function getDatasetVersion(db: Db, ref: string): Promise<DatasetVersionRow> {
-  const byId = await db.selectFrom('dataset_versions').selectAll().where('id', 'like', `${ref.replace(/[%_]/g, '')}%`).limit(2).execute();
-  if (byId.length === 1) return byId[0];
-  const byName = await listDatasetVersions(db, { name: ref, limit: 1 });
+/** A version by id (or unique id prefix), or the newest version under a name. */
+export async function getDatasetVersion(db: Db, ref: string, project?: string): Promise<NamedDatasetVersion> {
+  const byName = await listDatasetVersions(db, { project, name: ref, limit: 1 });
   if (byName[0]) return byName[0];
+  const byId = await db.selectFrom('dataset_versions').selectAll().where('id', 'like', `${ref.replace(/[%_]/g, '')}%`).limit(2).execute();
+  if (byId.length === 1) return { ...byId[0], named_at: byId[0].created_at, named_by_run: byId[0].pipeline_run_id };
+  if (byId.length > 1) throw new SluiceError('USAGE', `Dataset id prefix '${ref}' matches more than one version`, { hint: 'Give more characters of the id.' });
   throw new SluiceError('NOT_FOUND', `No dataset version '${ref}'`, { hint: 'List them with `sluice datasets list`.' });
 }

@@ -203,7 +203,7 @@ function taskSpec(node: PlanNode, projectDir: string): Record<string, unknown> {
     }
     case 'validate': {
       const s = node.source!;
-      return { source: s.name, columns: s.config.columns ?? null, nulls: s.config.nulls, headerLines: s.config.header ? 1 : 0 };
+      return { source: s.name, columns: s.config.columns ?? null, nulls: s.config.nulls, headerLines: (s.config.format === 'csv' || s.config.format === 'tsv') && s.config.header ? 1 : 0 };
     }
     case 'prepare':
       if (step?.kind !== 'prepare') break;

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorMessage } from '../errors.js';
+import { errorMessage, isSluiceError } from '../errors.js';
 import { evaluateGate, type GateResult } from '../evaluation/index.js';
 import type { Project } from '../project.js';
 import { createRun, endRun, getOrCreateExperiment, logInputs, logMetrics, logParams, setTags } from '../tracking/index.js';
@@ -123,7 +123,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
         if (fetched.raw) inputs.raw = fetched.raw;
       }
     } catch (e) {
-      errors.push({ step: node.id, message: errorMessage(e) });
+      errors.push({ step: node.id, message: errorMessage(e), code: isSluiceError(e) ? e.code : 'STEP_FAILED' });
       await updateStepRun(store.db, stepRunId, { status: 'failed', failure: 'error', error: errorMessage(e), ended_at: Date.now() });
       stopping = true;
       await finishNode(node, 'failed', t0, { error: errorMessage(e), failure: 'error' });

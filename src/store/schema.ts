@@ -241,6 +241,14 @@ export interface SourceStatesTable {
   checked_at: number;
 }
 
+export interface DatasetNamesTable {
+  project: string;
+  name: string;
+  dataset_id: string;
+  pipeline_run_id: string;
+  created_at: number;
+}
+
 export interface Database {
   pipeline_runs: PipelineRunsTable;
   step_runs: StepRunsTable;
@@ -265,6 +273,7 @@ export interface Database {
   run_input_tags: RunInputTagsTable;
   gate_results: GateResultsTable;
   source_states: SourceStatesTable;
+  dataset_names: DatasetNamesTable;
 }
 
 export type PipelineRun = Selectable<PipelineRunsTable>;

@@ -34,6 +34,21 @@ export function sluiceJson<T = Record<string, unknown>>(dir: string, args: strin
   return { code: r.code, data, stderr: r.stderr };
 }
 
+/**
+ * Runs `sluice` without blocking the test's event loop: needed when the test itself serves
+ * something the command talks to (an HTTP server on loopback).
+ */
+export function sluiceAsync(dir: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [sluiceBin, '-C', dir, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
 /** Starts `sluice` without waiting, for tests that interrupt or kill it. */
 export function sluiceSpawn(dir: string, args: string[]) {
   return spawn(process.execPath, [sluiceBin, '-C', dir, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });

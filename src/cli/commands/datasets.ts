@@ -18,7 +18,7 @@ export function registerDataCommands(program: Command): void {
         console.log(
           table([
             ['ID', 'NAME', 'ROWS', 'COLUMNS', 'CREATED', 'RUN'],
-            ...rows.map((r) => [r.id, r.name, String(r.row_count), String((JSON.parse(r.schema) as unknown[]).length), formatTime(r.created_at), r.pipeline_run_id]),
+            ...rows.map((r) => [r.id, r.name, String(r.row_count), String((JSON.parse(r.schema) as unknown[]).length), formatTime(r.named_at), r.named_by_run]),
           ]),
         );
       });
@@ -29,7 +29,7 @@ export function registerDataCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (ref: string, opts: { json?: boolean }, cmd: Command) => {
       await withProject(cmd, async (project) => {
-        const d = parsed(await getDatasetVersion(project.store.db, ref));
+        const d = parsed(await getDatasetVersion(project.store.db, ref, project.config.project));
         if (opts.json) return printJson(d);
         console.log(`${c.bold(d.name)} ${d.id}  ${c.dim(`${d.row_count} rows, created ${formatTime(d.created_at)} by run ${d.pipeline_run_id}`)}`);
         console.log(`content sha256 ${d.digest}`);

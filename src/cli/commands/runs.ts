@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import { getPipelineRun, listDatasetVersions, listGateResults, listPipelineRuns, listStepRuns } from '../../pipeline/index.js';
 import { formatBytes, formatMs } from '../../pipeline/run-step.js';
-import { getRun } from '../../tracking/index.js';
+import { SluiceError } from '../../errors.js';
+import type { Db } from '../../store/index.js';
+import { getMetricHistory, getRun, parseFilter, parseOrderBy, RUN_GRAMMAR, searchRuns, type MetricPoint, type Run } from '../../tracking/index.js';
 import { withProject } from '../context.js';
 import { c, fmtNum, formatTime, printJson, statusColor, table } from '../output.js';
+import { renderComparison } from './_compare.js';
 
 export function registerRunsCommands(program: Command): void {
   const runs = program.command('runs').description('pipeline runs: what ran, when, on what, with which result');
@@ -35,7 +38,7 @@ export function registerRunsCommands(program: Command): void {
         const run = await getPipelineRun(db, ref, project.config.project);
         const steps = await listStepRuns(db, run.id);
         const gates = await listGateResults(db, run.id);
-        const datasets = (await listDatasetVersions(db, { project: project.config.project, limit: 1000 })).filter((d) => d.pipeline_run_id === run.id);
+        const datasets = (await listDatasetVersions(db, { project: project.config.project, limit: 1000 })).filter((d) => d.named_by_run === run.id);
         const models = await db.selectFrom('model_versions').select(['name', 'version']).where('pipeline_run_id', '=', run.id).execute();
         const trackingIds = [...new Set(steps.map((s) => s.tracking_run_id).filter((x): x is string => !!x))];
         const tracking = [];
@@ -82,4 +85,76 @@ export function registerRunsCommands(program: Command): void {
         for (const m of models) console.log(`\nmodel ${c.bold(`${m.name}@${m.version}`)}`);
       });
     });
+  runs
+    .command('search [filter]')
+    .description(`search tracking runs with MLflow's filter, e.g. "metrics.auc > 0.9 and params.model = 'gbdt'"`)
+    .option('--order-by <clause...>', 'e.g. "metrics.auc DESC" (several allowed)')
+    .option('--experiment <name-or-id...>', 'only these experiments (default: all)')
+    .option('--max-results <n>', 'how many', (v) => Number(v), 50)
+    .option('--deleted', 'search deleted runs instead')
+    .option('--json', 'print as JSON')
+    .action(async (filter: string | undefined, opts: { orderBy?: string[]; experiment?: string[]; maxResults: number; deleted?: boolean; json?: boolean }, cmd: Command) => {
+      await withProject(cmd, async (project) => {
+        const db = project.store.db;
+        const experimentIds = opts.experiment ? await experimentIdsOf(db, opts.experiment) : undefined;
+        const page = await searchRuns(db, { filter, orderBy: opts.orderBy, experimentIds, maxResults: opts.maxResults, viewType: opts.deleted ? 'DELETED_ONLY' : 'ACTIVE_ONLY' });
+        if (opts.json) return printJson(page);
+        if (page.runs.length === 0) return console.log('No runs match.');
+        // Columns for what the filter and ordering mention, then a few more metrics.
+        const mentioned = [...parseFilter(filter, RUN_GRAMMAR), ...parseOrderBy(opts.orderBy, RUN_GRAMMAR)].filter((x) => x.type === 'metric' || x.type === 'param');
+        const columns: { type: string; key: string }[] = [...new Map(mentioned.map((x) => [`${x.type}:${x.key}`, { type: x.type, key: x.key }])).values()];
+        for (const key of [...new Set(page.runs.flatMap((r) => Object.keys(r.metrics)))].sort()) {
+          if (columns.length >= 6) break;
+          if (!columns.some((x) => x.type === 'metric' && x.key === key)) columns.push({ type: 'metric', key });
+        }
+        const cell = (r: Run, x: { type: string; key: string }) => (x.type === 'metric' ? (r.metrics[x.key] ? fmtNum(r.metrics[x.key].value) : '-') : (r.params[x.key] ?? '-'));
+        console.log(
+          table([
+            ['RUN', 'NAME', 'STATUS', 'STARTED', ...columns.map((x) => (x.type === 'param' ? `params.${x.key}` : x.key))],
+            ...page.runs.map((r) => [r.info.runId, r.info.runName, statusColor(r.info.status), formatTime(r.info.startTime), ...columns.map((x) => cell(r, x))]),
+          ]),
+        );
+        if (page.nextPageToken) console.log(c.dim(`… more runs match; raise --max-results to see them.`));
+      });
+    });
+  runs
+    .command('compare <runs...>')
+    .description('tracking runs side by side: params, metrics with deltas, metric-history sparklines (run ids, id prefixes or run names)')
+    .option('--json', 'print as JSON')
+    .action(async (refs: string[], opts: { json?: boolean }, cmd: Command) => {
+      await withProject(cmd, async (project) => {
+        const db = project.store.db;
+        const runs: Run[] = [];
+        for (const ref of refs) runs.push(await getRun(db, await resolveTrackingRun(db, ref)));
+        const histories = new Map<string, Map<string, MetricPoint[]>>();
+        for (const r of runs) {
+          const byKey = new Map<string, MetricPoint[]>();
+          for (const key of Object.keys(r.metrics)) byKey.set(key, await getMetricHistory(db, r.info.runId, key));
+          histories.set(r.info.runId, byKey);
+        }
+        if (opts.json) {
+          return printJson(runs.map((r) => ({ ...r, history: Object.fromEntries(histories.get(r.info.runId)!) })));
+        }
+        console.log(renderComparison(runs, histories));
+      });
+    });
+}
+
+async function experimentIdsOf(db: Db, refs: string[]): Promise<string[]> {
+  const rows = await db.selectFrom('experiments').select(['experiment_id', 'name']).where((eb) => eb.or([eb('experiment_id', 'in', refs), eb('name', 'in', refs)])).execute();
+  const unknown = refs.filter((r) => !rows.some((row) => row.experiment_id === r || row.name === r));
+  if (unknown.length) throw new SluiceError('NOT_FOUND', `No experiment '${unknown[0]}'`, { hint: '`sluice exp list` shows the experiments there are.' });
+  return rows.map((r) => r.experiment_id);
+}
+
+/** A tracking run by id, unique id prefix, or name (the newest run of that name). */
+async function resolveTrackingRun(db: Db, ref: string): Promise<string> {
+  if (/^[0-9a-f]{4,32}$/.test(ref)) {
+    const rows = await db.selectFrom('tracking_runs').select('run_id').where('run_id', 'like', `${ref}%`).limit(2).execute();
+    if (rows.length === 1) return rows[0].run_id;
+    if (rows.length > 1) throw new SluiceError('USAGE', `Run id prefix '${ref}' is ambiguous`, { hint: 'Give more characters of the run id.' });
+  }
+  const named = await db.selectFrom('tracking_runs').select('run_id').where('run_name', '=', ref).orderBy('start_time', 'desc').limit(1).executeTakeFirst();
+  if (named) return named.run_id;
+  throw new SluiceError('NOT_FOUND', `No tracking run '${ref}'`, { hint: '`sluice runs search` lists tracking runs; give a run id, an id prefix or a run name.' });
 }

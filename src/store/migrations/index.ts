@@ -7,11 +7,13 @@ import type { StoreDialect } from '../store.js';
 import { initial } from './0001_initial.js';
 import { trackingServer } from './0002_tracking_server.js';
 import { sourceStates } from './0002_source_states.js';
+import { datasetNames } from './0003_dataset_names.js';
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
     '0002_tracking_server': trackingServer(dialect),
     '0002_source_states': sourceStates,
+    '0003_dataset_names': datasetNames,
   };
 }

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { SluiceError } from '../../errors.js';
+import { startServer } from '../../server/index.js';
+import { withProject } from '../context.js';
+import { printJson } from '../output.js';
+
+export function registerServerCommand(program: Command): void {
+  program
+    .command('server')
+    .description("serve the project's API, the MLflow tracking and registry API, /openapi.json and /docs")
+    .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', (v) => Number(v), 5000)
+    .option('--log-level <level>', 'pino log level: fatal, error, warn, info, debug, trace, silent', 'info')
+    .option('--json', 'print the address as JSON')
+    .action(async (opts: { host: string; port: number; logLevel: string; json?: boolean }, cmd: Command) => {
+      if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
+        throw new SluiceError('USAGE', `Invalid port '${opts.port}'`, { hint: 'Give a port from 0 to 65535 (0 picks a free one).' });
+      }
+      await withProject(cmd, async (project) => {
+        const server = await startServer(project, { host: opts.host, port: opts.port, logger: { level: opts.logLevel } });
+        if (opts.json) printJson({ url: server.url, mlflow_tracking_uri: server.url, docs: `${server.url}/docs` });
+        else process.stderr.write(`Sluice server at ${server.url}  (MLFLOW_TRACKING_URI=${server.url}, reference at ${server.url}/docs)\n`);
+        // Until SIGINT or SIGTERM; then requests in flight finish and the store closes.
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            resolve();
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        });
+        await server.close();
+      });
+    });
+}
