@@ -6,7 +6,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { SluiceError, errorMessage, isSluiceError } from '../errors.js';
-import { registerDataCommands } from './commands/datasets.js';
+import { registerDataInfer } from './commands/data.js';
+import { registerDatasetCommands } from './commands/datasets.js';
 import { registerExperimentCommands } from './commands/exp.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerLogsCommand } from './commands/logs.js';
@@ -29,7 +30,8 @@ export function buildProgram(): Command {
   registerLogsCommand(program);
   registerRunsCommands(program);
   registerModelCommands(program);
-  registerDataCommands(program);
+  registerDatasetCommands(program);
+  registerDataInfer(program);
   registerSchemaCommand(program);
   registerExperimentCommands(program);
   registerServerCommand(program);

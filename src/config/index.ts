@@ -18,6 +18,7 @@ export {
   type EvaluateStep,
   type CommandStep,
   type SqlStep,
+  type CheckStep,
   type ModuleStep,
   SOURCE_FORMATS,
   formatFromExtension,

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { biasConfigSchema } from '../data/bias/index.js';
+import { expectationSchema } from '../data/expectations/index.js';
+import { piiPolicySchema } from '../data/pii/index.js';
 import { BYTES_PATTERN, DURATION_PATTERN, _toBytes, _toMilliseconds } from './units.js';
 
 /** Names of sources, steps, gates and named outputs. */
@@ -8,7 +11,7 @@ export const REF_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)?$/
 const PROJECT_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-export const STEP_KINDS = ['prepare', 'sql', 'module', 'split', 'train', 'evaluate', 'command'] as const;
+export const STEP_KINDS = ['prepare', 'sql', 'module', 'split', 'train', 'evaluate', 'command', 'check'] as const;
 export const COLUMN_TYPES = ['string', 'integer', 'double', 'boolean', 'date', 'timestamp'] as const;
 
 const NAME_RULE = "must start with a letter and contain only letters, digits, '_' and '-'";
@@ -66,8 +69,15 @@ export function formatFromExtension(location: string): (typeof SOURCE_FORMATS)[n
   return EXTENSIONS[ext];
 }
 
+/** Expectations inline, or the path of a YAML file with `expectations:` (relative to the project). */
+const expectationsField = z
+  .union([z.string().min(1), z.array(expectationSchema)])
+  .optional()
+  .describe('Rules the data must meet: a list, or a YAML file holding `expectations:` (see `sluice data infer`).');
+
 export const sourceSchema = z
   .strictObject({
+    expectations: expectationsField,
     path: z.string().min(1).optional().describe('A file or a glob (data/*.parquet), relative to the project folder.'),
     url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional().describe('An HTTP(S) URL; fetched again only when its ETag or Last-Modified changes.'),
     query: z.string().min(1).optional().describe('A SQL query, run on the PostgreSQL database named by `connection`.'),
@@ -204,7 +214,18 @@ const moduleStep = z
   })
   .meta({ id: 'ModuleStep' });
 
-export const stepSchema = z.discriminatedUnion('kind', [prepareStep, sqlStep, moduleStep, splitStep, trainStep, evaluateStep, commandStep]);
+const checkStep = z
+  .strictObject({
+    kind: z.literal('check'),
+    input: ref,
+    expectations: expectationsField,
+    reference: ref.optional().describe('The dataset that distribution expectations compare with.'),
+    bias: biasConfigSchema.optional().describe('Group representation and label rate per sensitive attribute.'),
+    ...common,
+  })
+  .meta({ id: 'CheckStep' });
+
+export const stepSchema = z.discriminatedUnion('kind', [prepareStep, sqlStep, moduleStep, splitStep, trainStep, evaluateStep, commandStep, checkStep]);
 
 export const gateSchema = z.strictObject({
   evaluation: z.string().describe('The evaluate step whose metrics are checked.'),
@@ -240,6 +261,7 @@ export const projectSchema = z.strictObject({
   steps: z.record(name('step'), stepSchema).default({}),
   gates: z.record(name('gate'), gateSchema).default({}),
   register: registerSchema.optional(),
+  pii: piiPolicySchema.prefault({}).describe('What to do with personal data found in any dataset: per column block, mask or allow; anything else found fails the data gate.'),
   defaults: z.strictObject({ resources: resourcesSchema.prefault({}) }).prefault({}),
 });
 
@@ -257,6 +279,7 @@ export type TrainStep = Extract<StepConfig, { kind: 'train' }>;
 export type EvaluateStep = Extract<StepConfig, { kind: 'evaluate' }>;
 export type CommandStep = Extract<StepConfig, { kind: 'command' }>;
 export type SqlStep = Extract<StepConfig, { kind: 'sql' }>;
+export type CheckStep = Extract<StepConfig, { kind: 'check' }>;
 export type ModuleStep = Extract<StepConfig, { kind: 'module' }>;
 
 /** Splits `split.train` into its step and output names. */

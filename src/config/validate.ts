@@ -78,7 +78,7 @@ function fromZod(iss: z.core.$ZodIssue, knownKeys: string[] = []): Problem[] {
   }
 }
 
-const STEP_OUTPUT = { prepare: 'dataset', sql: 'dataset', module: 'dataset', split: 'dataset', train: 'model', evaluate: 'evaluation' } as const;
+const STEP_OUTPUT = { prepare: 'dataset', sql: 'dataset', module: 'dataset', check: 'dataset', split: 'dataset', train: 'model', evaluate: 'evaluation' } as const;
 
 function checkReferences(config: ProjectConfig): Problem[] {
   const problems: Problem[] = [];
@@ -137,6 +137,10 @@ function checkReferences(config: ProjectConfig): Problem[] {
       case 'prepare':
       case 'split':
         use(step.input, at('input'), 'dataset');
+        break;
+      case 'check':
+        use(step.input, at('input'), 'dataset');
+        use(step.reference, at('reference'), 'dataset');
         break;
       case 'train':
         use(step.train, at('train'), 'dataset');

@@ -67,7 +67,7 @@ export async function finalizeRun(input: FinalizeInput): Promise<RunSummary> {
             schema: meta.columns ?? [],
             rowCount: meta.rowCount ?? 0,
             lineage: lineageOf(input, id),
-            validation: node.kind === 'validate' ? result.summary?.validation : undefined,
+            validation: { ...(node.kind === 'validate' ? (result.summary?.validation as object) : {}), ...(node.kind === 'check' ? result.summary : {}), pii: (meta as { pii?: unknown }).pii },
             profile: meta.profile,
             pipelineRunId: runId,
           });

@@ -6,9 +6,10 @@
 import { resolve } from 'node:path';
 import type { ProjectConfig, Resources, SourceConfig, StepConfig } from '../config/index.js';
 import { SluiceError } from '../errors.js';
+import { loadExpectations } from './expectations-file.js';
 import type { OutputKind } from './task.js';
 
-export type NodeKind = 'acquire' | 'validate' | 'prepare' | 'sql' | 'module' | 'split' | 'train' | 'evaluate' | 'command' | 'gate' | 'register';
+export type NodeKind = 'acquire' | 'validate' | 'prepare' | 'sql' | 'module' | 'check' | 'split' | 'train' | 'evaluate' | 'command' | 'gate' | 'register';
 
 export interface InputRef {
   node: string;
@@ -73,7 +74,12 @@ export function buildPlan(config: ProjectConfig, projectDir: string): Plan {
       inputs: { data: { node: `acquire/${name}`, output: 'data' } },
       outputs: { data: 'dataset' },
       resources: resourcesOf(),
-      config: { columns: source.columns ?? null, nulls: source.nulls, header: source.header },
+      config: {
+        columns: source.columns ?? null,
+        nulls: source.nulls,
+        header: source.header,
+        expectations: loadExpectations(projectDir, source.expectations, `sources.${name}.expectations`),
+      },
       source: sourceRef,
     });
   }
@@ -133,10 +139,17 @@ export function buildPlan(config: ProjectConfig, projectDir: string): Plan {
         inputs = Object.fromEntries(Object.entries(step.inputs).map(([k, ref]) => [k, resolveRef(ref, `${where}.inputs.${k}`)]));
         outputs = { data: 'dataset' };
         break;
+      case 'check':
+        inputs = { data: resolveRef(step.input, `${where}.input`) };
+        if (step.reference) inputs.reference = resolveRef(step.reference, `${where}.reference`);
+        outputs = { data: 'dataset' };
+        break;
     }
     const { resources, needs, description: _d, ...rest } = step as StepConfig & { needs?: string[]; description?: string; resources?: Partial<Resources> };
     const deps = [...new Set([...Object.values(inputs).map((i) => i.node), ...(needs ?? [])])];
-    nodes.set(name, { id: name, kind: step.kind, inline: false, deps, inputs, outputs, resources: resourcesOf(resources), config: rest, step });
+    // Expectations named by file go into the cache key by content, not by name.
+    const config = step.kind === 'check' ? { ...rest, expectations: loadExpectations(projectDir, step.expectations, `${where}.expectations`) } : rest;
+    nodes.set(name, { id: name, kind: step.kind, inline: false, deps, inputs, outputs, resources: resourcesOf(resources), config, step });
   }
 
   for (const [name, gate] of Object.entries(config.gates ?? {})) {

@@ -156,7 +156,18 @@ export async function insertDatasetVersion(db: Db, v: NewDatasetVersion): Promis
     .where('dataset_id', '=', v.id)
     .executeTakeFirst();
   if (!named) {
-    await db.insertInto('dataset_names').values({ project: v.project, name: v.name, dataset_id: v.id, pipeline_run_id: v.pipelineRunId, created_at: now }).execute();
+    await db
+      .insertInto('dataset_names')
+      .values({
+        project: v.project,
+        name: v.name,
+        dataset_id: v.id,
+        pipeline_run_id: v.pipelineRunId,
+        created_at: now,
+        validation: v.validation === undefined ? null : JSON.stringify(v.validation),
+        lineage: JSON.stringify(v.lineage),
+      })
+      .execute();
   }
   const existing = await db.selectFrom('dataset_versions').select('id').where('id', '=', v.id).executeTakeFirst();
   if (existing) return false;
@@ -234,12 +245,14 @@ export async function listDatasetVersions(db: Db, options: { project?: string; n
     .selectFrom('dataset_names as n')
     .innerJoin('dataset_versions as v', 'v.id', 'n.dataset_id')
     .selectAll('v')
-    .select(['n.name as name', 'n.created_at as named_at', 'n.pipeline_run_id as named_by_run'])
+    .select(['n.name as name', 'n.created_at as named_at', 'n.pipeline_run_id as named_by_run', 'n.validation as named_validation', 'n.lineage as named_lineage'])
     .orderBy('n.created_at', 'desc')
     .orderBy('n.name');
   if (options.project) q = q.where('n.project', '=', options.project);
   if (options.name) q = q.where('n.name', '=', options.name);
-  return q.limit(options.limit ?? 100).execute();
+  const rows = await q.limit(options.limit ?? 100).execute();
+  // The checks and lineage of the step that gave this name, where it recorded its own.
+  return rows.map(({ named_validation, named_lineage, ...r }) => ({ ...r, validation: named_validation ?? r.validation, lineage: named_lineage ?? r.lineage }));
 }
 
 /** A version by id (or unique id prefix), or the newest version under a name. */

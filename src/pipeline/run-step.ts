@@ -26,6 +26,8 @@ export interface StepRunContext {
   onOutput: (text: string, stream: 'stdout' | 'stderr') => void;
   onStart: () => void;
   signal?: AbortSignal;
+  /** The project's PII policy, for every dataset the step writes. */
+  pii: unknown;
 }
 
 export interface StepRunOutcome {
@@ -81,6 +83,7 @@ export async function runProcessStep(node: PlanNode, ctx: StepRunContext): Promi
     outputDir: outDir,
     cpus: node.resources.cpus,
     memoryBytes: node.resources.memory,
+    pii: ctx.pii,
   };
   const taskFile = join(ctx.workdir, 'task.json');
   await writeFile(taskFile, JSON.stringify(task));
@@ -203,7 +206,13 @@ function taskSpec(node: PlanNode, projectDir: string): Record<string, unknown> {
     }
     case 'validate': {
       const s = node.source!;
-      return { source: s.name, columns: s.config.columns ?? null, nulls: s.config.nulls, headerLines: (s.config.format === 'csv' || s.config.format === 'tsv') && s.config.header ? 1 : 0 };
+      return {
+        source: s.name,
+        columns: s.config.columns ?? null,
+        nulls: s.config.nulls,
+        headerLines: (s.config.format === 'csv' || s.config.format === 'tsv') && s.config.header ? 1 : 0,
+        expectations: (node.config as { expectations: unknown }).expectations,
+      };
     }
     case 'prepare':
       if (step?.kind !== 'prepare') break;
@@ -223,6 +232,9 @@ function taskSpec(node: PlanNode, projectDir: string): Record<string, unknown> {
     case 'sql':
       if (step?.kind !== 'sql') break;
       return { step: node.id, query: step.query, file: step.file ? resolve(projectDir, step.file) : undefined, columns: step.columns ?? null };
+    case 'check':
+      if (step?.kind !== 'check') break;
+      return { step: node.id, expectations: (node.config as { expectations: unknown }).expectations, bias: step.bias ?? null };
     case 'module':
       if (step?.kind !== 'module') break;
       return { step: node.id, module: resolve(projectDir, step.module), params: step.params, columns: step.columns ?? null };

@@ -129,12 +129,14 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
       await finishNode(node, 'failed', t0, { error: errorMessage(e), failure: 'error' });
       return;
     }
+    // Every dataset a step writes is scanned under the PII policy, so the policy is part of the key.
+    const writesData = Object.values(node.outputs).includes('dataset');
     const cacheKey = computeCacheKey({
       kind: node.kind,
       config: node.config,
       code,
       inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.digest])),
-      extra,
+      extra: writesData ? { extra, pii: config.pii } : extra,
     });
 
     if (!options.force) {
@@ -185,6 +187,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
         void updateStepRun(store.db, stepRunId, { status: 'running', started_at: Date.now() });
       },
       signal: options.signal,
+      pii: config.pii,
     }).catch((e: unknown) => ({ exec: { exitCode: null, signal: null, failure: 'error' as const, peakRssBytes: 0, durationMs: 0 }, error: errorMessage(e), errorCode: 'STEP_FAILED', result: undefined }));
     if (outcome.error) log.write(`\nerror: ${outcome.error}\n`);
     await log.close();

@@ -16,7 +16,7 @@ export interface TaskInput {
 export interface StepTask {
   pipelineRunId: string;
   step: string;
-  kind: 'acquire' | 'validate' | 'prepare' | 'sql' | 'module' | 'split' | 'train' | 'evaluate' | 'command';
+  kind: 'acquire' | 'validate' | 'prepare' | 'sql' | 'module' | 'split' | 'train' | 'evaluate' | 'command' | 'check';
   /** Kind-specific settings, checked by the step itself. */
   spec: Record<string, unknown>;
   inputs: Record<string, TaskInput>;
@@ -24,6 +24,8 @@ export interface StepTask {
   outputDir: string;
   cpus: number;
   memoryBytes: number;
+  /** The project's PII policy: every dataset the step writes is scanned under it. */
+  pii?: unknown;
 }
 
 export interface DatasetMeta {

@@ -10,6 +10,8 @@ import { runAcquire, runPrepare, runSplit, runValidate } from './steps/data-step
 import { runEvaluate, runTrain } from './steps/model-steps.js';
 import { runCommand } from './steps/command-step.js';
 import { runModule, runSql } from './steps/sql-steps.js';
+import { runCheck } from './steps/data-gate.js';
+import { datasetResult } from './steps/data-steps.js';
 import { RESULT_FILE, type StepResult, type StepTask } from './task.js';
 import { ERROR_FILE } from './worker-contract.js';
 
@@ -23,6 +25,7 @@ const RUNNERS: Record<StepTask['kind'], (task: StepTask) => Promise<StepResult |
   command: runCommand,
   sql: runSql,
   module: runModule,
+  check: (task) => runCheck(task, (path, summary) => datasetResult(path, 'data.parquet', summary, task)),
 };
 
 /**

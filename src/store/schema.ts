@@ -247,6 +247,8 @@ export interface DatasetNamesTable {
   dataset_id: string;
   pipeline_run_id: string;
   created_at: number;
+  validation: string | null;
+  lineage: string | null;
 }
 
 export interface Database {

@@ -1,8 +1,9 @@
 /** Worker-side implementations of the data steps: acquire, validate, prepare, split. */
 import { join } from 'node:path';
 import { acquireFile, type SourceSpec } from '../../data/acquire.js';
-import { withDuckDB, describeParquet, lit } from '../../data/duckdb.js';
-import { profileRelation } from '../../data/profile.js';
+import { withDuckDB } from '../../data/duckdb.js';
+import type { Expectation } from '../../data/expectations/index.js';
+import { applyMasking, checkDataset, expect } from './data-gate.js';
 import { acquireQuery } from '../../data/query-source.js';
 import { prepareDataset, type PrepareSpec } from '../../data/prepare.js';
 import { splitDataset, type SplitSpec } from '../../data/split.js';
@@ -24,19 +25,21 @@ export async function runAcquire(task: StepTask): Promise<StepResult> {
     result = await acquireFile({ ...spec, path }, out);
     console.log(`read ${result.rowCount} rows × ${result.columns.length} columns from ${spec.kind === 'url' ? 'the downloaded file' : path}`);
   }
-  return datasetResult(out, 'data.parquet', { acquired: result });
+  const masked = await applyMasking(out, task);
+  return datasetResult(out, 'data.parquet', { acquired: result, masked }, task);
 }
 
 export async function runValidate(task: StepTask): Promise<StepResult> {
-  const spec = task.spec as unknown as SchemaSpec;
+  const spec = task.spec as unknown as SchemaSpec & { expectations: Expectation[] | null };
   const out = join(task.outputDir, 'data.parquet');
   const report = await validateSchema(task.inputs.data.path, spec, out);
+  const expectations = spec.expectations ? await withDuckDB((conn) => expect(conn, out, spec.expectations as Expectation[], { label: `Source '${spec.source}'`, where: `sources.${spec.source}.expectations` })) : undefined;
   console.log(
     spec.columns
       ? `schema ok: ${Object.keys(spec.columns).length} columns, ${report.rowCount} rows, every typed value parses`
       : `no columns declared: keeping the data's own schema (${report.rowCount} rows)`,
   );
-  return datasetResult(out, 'data.parquet', { validation: report });
+  return datasetResult(out, 'data.parquet', { validation: { schema: report, ...(expectations ? { expectations } : {}) } }, task);
 }
 
 export async function runPrepare(task: StepTask): Promise<StepResult> {
@@ -44,7 +47,7 @@ export async function runPrepare(task: StepTask): Promise<StepResult> {
   const out = join(task.outputDir, 'data.parquet');
   const result = await prepareDataset(task.inputs.data.path, spec, out);
   console.log(`prepared ${result.rowCount} rows × ${result.columns.length} columns`);
-  return datasetResult(out, 'data.parquet', {});
+  return datasetResult(out, 'data.parquet', {}, task);
 }
 
 export async function runSplit(task: StepTask): Promise<StepResult> {
@@ -55,20 +58,16 @@ export async function runSplit(task: StepTask): Promise<StepResult> {
   console.log(`split (seed ${spec.seed}): ${Object.entries(counts).map(([k, v]) => `${k} ${v} rows`).join(', ')}`);
   const outputs: StepResult['outputs'] = {};
   for (const name of Object.keys(paths)) {
-    outputs[name] = { path: `${name}.parquet`, kind: 'dataset', meta: await datasetMeta(paths[name]) };
+    outputs[name] = { path: `${name}.parquet`, kind: 'dataset', meta: await datasetMeta(paths[name], task) };
   }
   return { outputs, summary: { counts } };
 }
 
-export async function datasetResult(absPath: string, relPath: string, summary: Record<string, unknown>): Promise<StepResult> {
-  return { outputs: { data: { path: relPath, kind: 'dataset', meta: await datasetMeta(absPath) } }, summary };
+export async function datasetResult(absPath: string, relPath: string, summary: Record<string, unknown>, task: StepTask): Promise<StepResult> {
+  return { outputs: { data: { path: relPath, kind: 'dataset', meta: await datasetMeta(absPath, task) } }, summary };
 }
 
-/** Schema, row count and statistics profile of a dataset output; kept with its dataset version. */
-async function datasetMeta(path: string): Promise<Record<string, unknown>> {
-  return withDuckDB(async (conn) => {
-    const { columns, rowCount } = await describeParquet(conn, path);
-    const profile = await profileRelation(conn, `read_parquet(${lit(path)})`);
-    return { columns, rowCount, profile };
-  });
+/** Schema, row count, statistics profile and PII scan of a dataset output; kept with its version. */
+async function datasetMeta(path: string, task: StepTask): Promise<Record<string, unknown>> {
+  return withDuckDB(async (conn) => ({ ...(await checkDataset(conn, path, task)) }));
 }

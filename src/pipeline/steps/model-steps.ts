@@ -8,6 +8,8 @@ import { SluiceError } from '../../errors.js';
 import { binaryClassificationMetrics } from '../../evaluation/index.js';
 import { predictProba, trainLogisticRegression, type LogisticModel } from '../../training/index.js';
 import { DEFAULT_PARAMS, predictGbdt, trainGbdt, type GbdtModel, type GbdtParams } from '../../training/gbdt/index.js';
+import { toOnnx } from '../../training/onnx/index.js';
+import { predictTable, readModelPackage, writeModelPackage } from '../../training/package/index.js';
 import type { StepResult, StepTask } from '../task.js';
 
 export interface TrainSpec {
@@ -43,8 +45,11 @@ export interface EvaluateSpec {
   threshold: number;
 }
 
-export const MODEL_FILE = 'model.json';
-export const SIGNATURE_FILE = 'signature.json';
+/**
+ * A model output is a model package (model.onnx, signature.json, metadata.json, MODEL_CARD.md)
+ * and, for built-in trainers, model.json: the same model for Sluice's TypeScript evaluator.
+ */
+export const NATIVE_MODEL_FILE = 'model.json';
 
 export async function runTrain(task: StepTask): Promise<StepResult> {
   const spec = task.spec as unknown as TrainSpec;
@@ -61,8 +66,6 @@ export async function runTrain(task: StepTask): Promise<StepResult> {
 
   const modelDir = join(task.outputDir, 'model');
   await mkdir(modelDir, { recursive: true });
-  await writeFile(join(modelDir, MODEL_FILE), JSON.stringify(result.model));
-  await writeFile(join(modelDir, SIGNATURE_FILE), JSON.stringify(signatureOf(result.model, train), null, 2));
   const info = modelInfo(result.model);
 
   const history: NonNullable<StepResult['history']> = [];
@@ -79,28 +82,48 @@ export async function runTrain(task: StepTask): Promise<StepResult> {
     metrics.validation_accuracy = v.accuracy;
     metrics.validation_roc_auc = v.roc_auc;
   }
+  const params = {
+    trainer: spec.trainer,
+    target: spec.target,
+    positive: spec.positive,
+    seed: String(spec.seed),
+    ...fitted.params,
+    features: info.features.join(','),
+    train_rows: String(train.rowCount),
+  };
+  const { onnx, signature } = toOnnx(result.model);
+  await writeModelPackage(modelDir, {
+    onnx,
+    signature,
+    metadata: { trainer: `sluice.${spec.trainer}`, params, metrics, createdAt: new Date().toISOString() },
+    card: {
+      name: task.step,
+      intendedUse: `Predicts whether '${info.target}' is '${info.positive}' (binary classification), from ${info.features.length} input columns.`,
+      data: {
+        training: { rows: train.rowCount, description: `The training split given to step '${task.step}'.` },
+        evaluation: validation
+          ? { rows: validation.rowCount, description: 'The validation split; the evaluation step adds the test data when the model is registered.' }
+          : { description: 'Evaluated in a later step; see the registered version for the test data.' },
+      },
+      metrics,
+      limitations: ['Trained on the data named above only; check the evaluation and fairness sections before use on other populations.'],
+      trainer: spec.trainer,
+      params,
+    },
+  });
+  await writeFile(join(modelDir, NATIVE_MODEL_FILE), JSON.stringify(result.model));
+  console.log(`wrote the model package: model.onnx (${onnx.length} bytes), signature, metadata, model card`);
   return {
     outputs: { model: { path: 'model', kind: 'model', meta: { trainer: spec.trainer, features: info.features.length } } },
     metrics,
     history,
-    params: {
-      trainer: spec.trainer,
-      target: spec.target,
-      positive: spec.positive,
-      seed: String(spec.seed),
-      ...fitted.params,
-      features: info.features.join(','),
-      train_rows: String(train.rowCount),
-    },
+    params,
   };
 }
 
 export async function runEvaluate(task: StepTask): Promise<StepResult> {
   const spec = task.spec as unknown as EvaluateSpec;
-  const model = JSON.parse(await readFile(join(task.inputs.model.path, MODEL_FILE), 'utf8')) as TrainedModel;
-  const needed = [...modelInfo(model).features, model.target];
-  const table = await withDuckDB((conn) => readTable(conn, task.inputs.data.path, needed));
-  const metrics = scoreTable(model, table, spec.threshold);
+  const metrics = await evaluatePackage(task.inputs.model.path, task.inputs.data.path, spec.threshold);
   const { confusion_matrix: cm } = metrics;
   console.log(`evaluated on ${metrics.rows} rows: accuracy ${metrics.accuracy.toFixed(4)}, ROC AUC ${metrics.roc_auc.toFixed(4)}, F1 ${metrics.f1.toFixed(4)}`);
   console.log(`confusion matrix: tp ${cm.tp}  fp ${cm.fp}  fn ${cm.fn}  tn ${cm.tn}`);
@@ -124,8 +147,47 @@ export async function runEvaluate(task: StepTask): Promise<StepResult> {
   };
 }
 
+/**
+ * Scores a model package on a dataset: with the built-in model when the package has one (exact,
+ * in TypeScript), otherwise through onnxruntime (any ONNX model, e.g. from scikit-learn).
+ */
+async function evaluatePackage(modelDir: string, dataPath: string, threshold: number) {
+  const native = await readFile(join(modelDir, NATIVE_MODEL_FILE), 'utf8').then((t) => JSON.parse(t) as TrainedModel, () => undefined);
+  if (native) {
+    const table = await withDuckDB((conn) => readTable(conn, dataPath, [...modelInfo(native).features, native.target]));
+    return scoreTable(native, table, threshold);
+  }
+  const pkg = await readModelPackage(modelDir);
+  const target = String(pkg.metadata.params?.target ?? '');
+  const positive = String(pkg.metadata.params?.positive ?? '');
+  if (!target || !positive) {
+    throw new SluiceError('DATA_INVALID', 'The model package does not say its target and positive class', {
+      hint: "Record params.target and params.positive in the package's metadata.json.",
+    });
+  }
+  const table = await withDuckDB((conn) => readTable(conn, dataPath, [...pkg.signature.inputs.map((i) => i.name), target]));
+  const predictions = await predictTable(await pkg.session(), pkg.signature, table);
+  const probabilities = predictions.probabilities;
+  if (!probabilities) throw new SluiceError('DATA_INVALID', 'The ONNX model has no probabilities output', { hint: 'Export the classifier with its probabilities.' });
+  const labels = pkg.signature.classes ?? [];
+  const negative = labels.find((l) => l !== positive) ?? '';
+  const col = labels.indexOf(positive);
+  const proba = new Float64Array(table.rowCount);
+  for (let i = 0; i < table.rowCount; i++) {
+    const row = probabilities[i];
+    proba[i] = row[col < 0 ? row.length - 1 : col];
+  }
+  return binaryFromColumn(table, target, positive, negative, proba, threshold);
+}
+
 function scoreTable(model: TrainedModel, table: Table, threshold: number) {
   const info = modelInfo(model);
+  return binaryFromColumn(table, info.target, info.positive, info.negative, predictPositive(model, table), threshold);
+}
+
+function binaryFromColumn(table: Table, targetName: string, positive: string, negative: string, proba: Float64Array, threshold: number) {
+  const info = { target: targetName, positive, negative };
+  const model = { target: targetName };
   const target = table.columns.find((c) => c.name === model.target);
   if (!target) {
     throw new SluiceError('DATA_INVALID', `The evaluation data has no target column '${model.target}'`, {
@@ -147,19 +209,7 @@ function scoreTable(model: TrainedModel, table: Table, threshold: number) {
       hint: `The model knows the classes '${info.negative}' and '${info.positive}'; prepare the data so that every row has one of them.`,
     });
   }
-  return binaryClassificationMetrics(y, predictPositive(model, table), threshold);
-}
-
-function signatureOf(model: TrainedModel, train: Table) {
-  const info = modelInfo(model);
-  const typeOf = (name: string) => train.columns.find((c) => c.name === name)?.type ?? 'string';
-  return {
-    inputs: info.features.map((f) => ({ name: f, type: typeOf(f) === 'number' ? 'double' : 'string' })),
-    outputs: [
-      { name: 'probability', type: 'double', description: `P(${info.target} = ${info.positive})` },
-      { name: 'label', type: 'string', classes: info.classes },
-    ],
-  };
+  return binaryClassificationMetrics(y, proba, threshold);
 }
 
 interface Fitted {

@@ -54,7 +54,7 @@ export async function runSql(task: StepTask): Promise<StepResult> {
     const { rowCount, columns } = await describeParquet(conn, out);
     console.log(`query wrote ${rowCount} rows × ${columns.length} columns`);
   });
-  return datasetResult(out, 'data.parquet', {});
+  return datasetResult(out, 'data.parquet', {}, task);
 }
 
 export async function runModule(task: StepTask): Promise<StepResult> {
@@ -84,7 +84,7 @@ export async function runModule(task: StepTask): Promise<StepResult> {
     }
     if (spec.columns) await checkOutputColumns(conn, out, spec.columns, spec.step);
   });
-  return datasetResult(out, 'data.parquet', {});
+  return datasetResult(out, 'data.parquet', {}, task);
 }
 
 /** Imports the module; a .ts file is transpiled with the project's TypeScript first. */

@@ -14,14 +14,18 @@ export const datasetNames: Migration = {
       .addColumn('dataset_id', 'text', (c) => c.notNull())
       .addColumn('pipeline_run_id', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
+      // What the step that gave this name checked and where it came from (the version's own
+      // columns hold the first name's).
+      .addColumn('validation', 'text')
+      .addColumn('lineage', 'text')
       .addPrimaryKeyConstraint('dataset_names_pk', ['project', 'name', 'dataset_id'])
       .execute();
     await db.schema.createIndex('dataset_names_by_id').on('dataset_names').column('dataset_id').execute();
     // Every version so far had exactly one name.
     await db
       .insertInto('dataset_names')
-      .columns(['project', 'name', 'dataset_id', 'pipeline_run_id', 'created_at'])
-      .expression(db.selectFrom('dataset_versions').select(['project', 'name', 'id', 'pipeline_run_id', 'created_at']))
+      .columns(['project', 'name', 'dataset_id', 'pipeline_run_id', 'created_at', 'validation', 'lineage'])
+      .expression(db.selectFrom('dataset_versions').select(['project', 'name', 'id', 'pipeline_run_id', 'created_at', 'validation', 'lineage']))
       .execute();
   },
   async down(db: Kysely<any>): Promise<void> {
