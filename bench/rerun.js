@@ -12,6 +12,7 @@ const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 10;
 const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-rerun-'));
 cpSync(join(root, 'examples', 'income', 'sluice.yaml'), join(dir, 'sluice.yaml'));
 cpSync(join(root, 'examples', 'income', 'data'), join(dir, 'data'), { recursive: true });
+cpSync(join(root, 'examples', 'income', 'expectations'), join(dir, 'expectations'), { recursive: true });
 const sluice = (args) => {
   const t = performance.now();
   const r = spawnSync(process.execPath, [join(root, 'bin', 'sluice.js'), '-C', dir, ...args], { encoding: 'utf8' });

@@ -24,7 +24,20 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .option('-C, --project <dir>', 'project folder (default: the current folder)', '.')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // Like `git -C`: everything runs as if started in that folder, so relative paths given to
+    // any command (--write, --html, files) are relative to the project.
+    .hook('preAction', (root) => {
+      const dir = (root.opts() as { project?: string }).project;
+      if (dir && dir !== '.') {
+        try {
+          process.chdir(dir);
+        } catch {
+          throw new SluiceError('CONFIG_NOT_FOUND', `Cannot enter the project folder ${dir}`, { hint: 'Check the path given to -C.' });
+        }
+        root.setOptionValue('project', '.');
+      }
+    });
   registerInitCommand(program);
   registerRunCommand(program);
   registerLogsCommand(program);

@@ -148,27 +148,18 @@ export interface NewDatasetVersion {
  */
 export async function insertDatasetVersion(db: Db, v: NewDatasetVersion): Promise<boolean> {
   const now = Date.now();
-  const named = await db
-    .selectFrom('dataset_names')
-    .select('dataset_id')
-    .where('project', '=', v.project)
-    .where('name', '=', v.name)
-    .where('dataset_id', '=', v.id)
-    .executeTakeFirst();
-  if (!named) {
-    await db
-      .insertInto('dataset_names')
-      .values({
-        project: v.project,
-        name: v.name,
-        dataset_id: v.id,
-        pipeline_run_id: v.pipelineRunId,
-        created_at: now,
-        validation: v.validation === undefined ? null : JSON.stringify(v.validation),
-        lineage: JSON.stringify(v.lineage),
-      })
-      .execute();
-  }
+  // The same content under the same name again (a rerun): the newest checks and run stand.
+  const naming = {
+    pipeline_run_id: v.pipelineRunId,
+    created_at: now,
+    validation: v.validation === undefined ? null : JSON.stringify(v.validation),
+    lineage: JSON.stringify(v.lineage),
+  };
+  await db
+    .insertInto('dataset_names')
+    .values({ project: v.project, name: v.name, dataset_id: v.id, ...naming })
+    .onConflict((oc) => oc.columns(['project', 'name', 'dataset_id']).doUpdateSet(naming))
+    .execute();
   const existing = await db.selectFrom('dataset_versions').select('id').where('id', '=', v.id).executeTakeFirst();
   if (existing) return false;
   await db

@@ -63,6 +63,7 @@ export function incomeProject(): string {
   const dir = tempDir('sluice-income-');
   cpSync(join(repoRoot, 'examples', 'income', 'sluice.yaml'), join(dir, 'sluice.yaml'));
   cpSync(join(repoRoot, 'examples', 'income', 'data'), join(dir, 'data'), { recursive: true });
+  cpSync(join(repoRoot, 'examples', 'income', 'expectations'), join(dir, 'expectations'), { recursive: true });
   return dir;
 }
 

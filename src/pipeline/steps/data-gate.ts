@@ -92,7 +92,7 @@ export async function runCheck(task: StepTask, finish: (path: string, summary: R
       console.log(formatBiasReport(bias));
       summary.bias = bias;
       if (bias.status === 'fail') {
-        const reasons = bias.attributes.flatMap((a) => (a.status === 'fail' ? a.reasons : []));
+        const reasons = bias.attributes.flatMap((a) => (a.status === 'fail' ? a.reasons.map((r) => `${a.attribute}: ${r}`) : []));
         throw new SluiceError('DATA_INVALID', `Step '${spec.step}': the bias check failed: ${reasons.join('; ')}`, {
           where: `steps.${spec.step}.bias`,
           hint: 'Rebalance or collect more data for the groups named, or adjust the thresholds if the imbalance is understood.',
