@@ -3,7 +3,7 @@
  * formats with their own types), so validation sees the raw data and the dataset version is a
  * faithful, compact copy.
  */
-import { access, open, stat } from 'node:fs/promises';
+import { access, copyFile, open, stat } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SluiceError } from '../errors.js';
 import { describeParquet, ident, lit, writeParquet, withDuckDB } from './duckdb.js';
@@ -32,6 +32,21 @@ export interface AcquireResult {
 export async function acquireFile(source: SourceSpec, outPath: string): Promise<AcquireResult> {
   await checkExists(source);
   return withDuckDB(async (conn) => {
+    // A single Parquet file taken whole is already what acquire would write: keep its bytes
+    // (after checking DuckDB can read it), so the dataset's digest is the file's own.
+    if (source.format === 'parquet' && !source.filter && !/[*?[]/.test(source.path)) {
+      try {
+        const { columns, rowCount } = await describeParquet(conn, source.path);
+        await copyFile(source.path, outPath);
+        return { rowCount, columns: columns.map((c) => c.name) };
+      } catch (e) {
+        throw new SluiceError('DATA_INVALID', `Source '${source.name}': cannot read ${source.path} as PARQUET: ${firstLine(e)}`, {
+          where: `sources.${source.name}`,
+          hint: hintFor('parquet'),
+          cause: e,
+        });
+      }
+    }
     const relation = source.format === 'arrow' ? await loadArrow(conn, source) : await relationOf(source);
     const select = source.format === 'json' || source.format === 'jsonl' ? await jsonColumnsAsText(conn, relation, source) : '*';
     const query = `SELECT ${select} FROM ${relation}${source.filter ? ` WHERE (${source.filter})` : ''}`;

@@ -37,6 +37,8 @@ export interface TypeCheck {
 
 export interface ValidationReport {
   passed: boolean;
+  /** True when the output is the input, byte for byte (nothing to cast). */
+  unchanged?: boolean;
   rowCount: number;
   missingColumns: string[];
   unexpectedColumns: string[];
@@ -50,7 +52,7 @@ export async function validateSchema(inPath: string, spec: SchemaSpec, outPath: 
     if (spec.columns === null) {
       // Nothing declared: the data's own schema stands, and the bytes stay the same.
       await copyFile(inPath, outPath);
-      return { passed: true, rowCount, missingColumns: [], unexpectedColumns: [], typeChecks: [] };
+      return { passed: true, unchanged: true, rowCount, missingColumns: [], unexpectedColumns: [], typeChecks: [] };
     }
     const declaredColumns = spec.columns;
     const declared = Object.keys(declaredColumns);
@@ -96,8 +98,10 @@ export async function validateSchema(inPath: string, spec: SchemaSpec, outPath: 
       );
     }
     const unchanged = declared.every((c, i) => actual[i] === c && actualType.get(c) === SQL_TYPES[declaredColumns[c]]);
-    if (unchanged) await copyFile(inPath, outPath);
-    else {
+    if (unchanged) {
+      await copyFile(inPath, outPath);
+      return { passed: true, unchanged: true, rowCount, missingColumns, unexpectedColumns, typeChecks };
+    } else {
       const select = declared.map((c) => castExpr(c, declaredColumns[c], spec.nulls, actualType.get(c) === 'VARCHAR')).join(', ');
       await writeParquet(conn, `SELECT ${select} FROM read_parquet(${lit(inPath)})`, outPath);
     }

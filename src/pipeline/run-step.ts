@@ -51,7 +51,7 @@ export async function runProcessStep(node: PlanNode, ctx: StepRunContext): Promi
     const dest = join(inDir, ref.kind === 'dataset' ? `${name}.parquet` : name);
     if (ref.kind === 'model' || ref.kind === 'dir') await ctx.artifacts.materializeDirectory(ref.digest, dest);
     else await ctx.artifacts.materialize(ref.digest, dest);
-    inputs[name] = { path: dest, kind: ref.kind as TaskInput['kind'], digest: ref.digest };
+    inputs[name] = { path: dest, kind: ref.kind as TaskInput['kind'], digest: ref.digest, ...(ref.meta ? { meta: ref.meta } : {}) };
   }
 
   const baseEnv: Record<string, string> = {

@@ -11,6 +11,8 @@ export interface TaskInput {
   path: string;
   kind: OutputKind;
   digest: string;
+  /** What the producing step recorded (for datasets: columns, row count, profile, PII scan). */
+  meta?: Record<string, unknown>;
 }
 
 export interface StepTask {

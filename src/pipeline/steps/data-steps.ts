@@ -39,7 +39,11 @@ export async function runValidate(task: StepTask): Promise<StepResult> {
       ? `schema ok: ${Object.keys(spec.columns).length} columns, ${report.rowCount} rows, every typed value parses`
       : `no columns declared: keeping the data's own schema (${report.rowCount} rows)`,
   );
-  return datasetResult(out, 'data.parquet', { validation: { schema: report, ...(expectations ? { expectations } : {}) } }, task);
+  const summary = { validation: { schema: report, ...(expectations ? { expectations } : {}) } };
+  // The same bytes as the acquired data: its profile and PII scan stand, no need to redo them.
+  const inputMeta = task.inputs.data.meta;
+  if (report.unchanged && inputMeta?.profile && inputMeta.pii) return { outputs: { data: { path: 'data.parquet', kind: 'dataset', meta: inputMeta } }, summary };
+  return datasetResult(out, 'data.parquet', summary, task);
 }
 
 export async function runPrepare(task: StepTask): Promise<StepResult> {
