@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { biasConfigSchema } from '../data/bias/index.js';
 import { expectationSchema } from '../data/expectations/index.js';
 import { piiPolicySchema } from '../data/pii/index.js';
+import { gateCheckSchema } from '../evaluation/gate-schemas.js';
 import { BYTES_PATTERN, DURATION_PATTERN, _toBytes, _toMilliseconds } from './units.js';
 
 /** Names of sources, steps, gates and named outputs. */
@@ -171,6 +172,10 @@ const evaluateStep = z.strictObject({
   model: ref,
   data: ref,
   threshold: z.number().min(0).max(1).default(0.5),
+  slices: z.array(z.string()).default([]).describe('Columns whose values each get their own metrics.'),
+  sensitive: z.array(z.string()).default([]).describe('Sensitive attributes: fairness metrics per group (selection rate, TPR, FPR, parity, odds).'),
+  privileged: z.record(z.string(), text).optional().describe('The privileged group per sensitive attribute (default: the group with the highest selection rate).'),
+  bootstrap: z.int().min(0).default(1000).describe('Bootstrap resamples for the fairness confidence intervals (0: none).'),
   ...common,
 }).meta({ id: 'EvaluateStep' });
 
@@ -229,16 +234,11 @@ export const stepSchema = z.discriminatedUnion('kind', [prepareStep, sqlStep, mo
 
 export const gateSchema = z.strictObject({
   evaluation: z.string().describe('The evaluate step whose metrics are checked.'),
+  champion: z.string().default('champion').describe("The registry alias of the model to beat; checks relative to it are skipped while it has none."),
   checks: z
-    .array(
-      z.strictObject({
-        metric: z.string(),
-        op: z.enum(['>=', '>', '<=', '<', '==']),
-        threshold: z.number(),
-        severity: z.enum(['fail', 'warn']).default('fail'),
-      }),
-    )
-    .min(1),
+    .array(gateCheckSchema)
+    .min(1)
+    .describe('Absolute thresholds ({metric, op, threshold}), changes against the champion ({metric, min_absolute_change, min_relative_change, greater_is_better}), or fairness ({fairness, attribute, op, threshold}).'),
 });
 
 export const registerSchema = z.strictObject({
@@ -248,6 +248,7 @@ export const registerSchema = z.strictObject({
   from: z.string().describe('The train step whose model is registered.'),
   evaluation: z.string().describe('The evaluate step whose metrics are recorded with the model version.'),
   gates: z.array(z.string()).default([]).describe('Gates that must pass before the model is registered.'),
+  aliases: z.array(z.string()).default([]).describe("Aliases moved to the new version when it is registered, e.g. [champion]."),
 });
 
 export const projectSchema = z.strictObject({

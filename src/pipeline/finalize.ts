@@ -3,9 +3,10 @@
  * produced, the model version when registration is declared and every gate passed, and the
  * run's final status. A run that failed records only its failure.
  */
-import type { GateResult } from '../evaluation/index.js';
+import type { FairnessReport, GateResult } from '../evaluation/index.js';
+import { finalizePackage } from './package-model.js';
 import type { Project } from '../project.js';
-import { findModelVersionByRun, registerModelVersion } from '../registry/index.js';
+import { findModelVersionByRun, registerModelVersion, setAlias } from '../registry/index.js';
 import type { Db } from '../store/store.js';
 import type { RunEvent } from './events.js';
 import type { Plan } from './plan.js';
@@ -48,6 +49,38 @@ export async function finalizeRun(input: FinalizeInput): Promise<RunSummary> {
   const datasets: RunSummary['datasets'] = [];
   let model: RunSummary['model'];
 
+  // Written before the transaction: the store holds no lock while artifacts are written, and a
+  // package nobody registers is an unreferenced blob, never a record.
+  let registeredSource: string | undefined;
+  const reg = config.register;
+  if (status === 'succeeded' && reg && state.get('register') === 'done') {
+    const modelOut = results.get(reg.from)?.outputs.model;
+    const trainRun = input.trackingRuns.get(reg.from);
+    const already = trainRun ? await findModelVersionByRun(project.store.db, reg.model, trainRun) : undefined;
+    if (modelOut && trainRun && !already) {
+      const trainNode = plan.nodes.get(reg.from)!;
+      const evalNode = plan.nodes.get(reg.evaluation)!;
+      const ds = (ref: { node: string; output: string } | undefined) => (ref ? results.get(ref.node)?.outputs[ref.output] : undefined);
+      const roles = { train: ds(trainNode.inputs.train), validation: ds(trainNode.inputs.validation), test: ds(evalNode.inputs.data) };
+      const trainResult = results.get(reg.from);
+      const step = config.steps[reg.from];
+      registeredSource = await finalizePackage(project.artifacts, modelOut.digest, {
+        name: reg.model,
+        runId: trainRun,
+        pipelineRunId: runId,
+        trainer: step?.kind === 'train' ? step.trainer : 'command',
+        params: trainResult?.params ?? {},
+        metrics: results.get(reg.evaluation)?.metrics ?? {},
+        fairness: (results.get(reg.evaluation)?.summary?.fairness ?? null) as FairnessReport | null,
+        gates: gateResults.filter((g) => reg.gates.includes(g.gate)),
+        datasets: Object.fromEntries(Object.entries(roles).flatMap(([k, v]) => (v ? [[k, datasetIdOf(v.digest)]] : []))),
+        datasetRows: Object.fromEntries(Object.entries(roles).flatMap(([k, v]) => (v ? [[k, Number((v.meta as { rowCount?: number } | undefined)?.rowCount ?? 0)]] : []))),
+        target: step?.kind === 'train' ? step.target : '',
+        positive: step?.kind === 'train' ? step.positive : '',
+      });
+    }
+  }
+
   await project.store.transaction(async (trx) => {
     if (status !== 'failed') {
       for (const id of plan.order) {
@@ -75,13 +108,13 @@ export async function finalizeRun(input: FinalizeInput): Promise<RunSummary> {
         }
       }
     }
-    const reg = config.register;
     if (status === 'succeeded' && reg && state.get('register') === 'done') {
       const trainRun = input.trackingRuns.get(reg.from);
       const modelOut = results.get(reg.from)?.outputs.model;
       if (trainRun && modelOut) {
         const existing = await findModelVersionByRun(trx, reg.model, trainRun);
-        if (existing) {
+        if (existing || !registeredSource) {
+          if (!existing) throw new Error('internal: a model to register has no package');
           model = { name: existing.name, version: existing.version, existing: true, runId: trainRun };
         } else {
           const evalNode = plan.nodes.get(reg.evaluation)!;
@@ -95,7 +128,7 @@ export async function finalizeRun(input: FinalizeInput): Promise<RunSummary> {
           const registered = await registerModelVersion(trx, {
             name: reg.model,
             runId: trainRun,
-            source: modelOut.digest,
+            source: registeredSource,
             pipelineRunId: runId,
             codeHash: input.codeHash,
             datasets: Object.fromEntries(
@@ -111,6 +144,9 @@ export async function finalizeRun(input: FinalizeInput): Promise<RunSummary> {
             actor: process.env.SLUICE_ACTOR ?? process.env.USER ?? 'sluice',
             reason: `pipeline run ${runId} passed gates ${reg.gates.join(', ') || '(none)'}`,
           });
+          for (const alias of reg.aliases) {
+            await setAlias(trx, { name: registered.name, alias, version: registered.version, actor: process.env.SLUICE_ACTOR ?? process.env.USER ?? 'sluice', reason: `registered by pipeline run ${runId} with its gates passed` });
+          }
           model = { name: registered.name, version: registered.version, existing: false, runId: trainRun };
         }
       }

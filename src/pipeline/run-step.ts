@@ -222,10 +222,10 @@ function taskSpec(node: PlanNode, projectDir: string): Record<string, unknown> {
       return { step: node.id, fractions: step.fractions, seed: step.seed, stratify: step.stratify };
     case 'train':
       if (step?.kind !== 'train') break;
-      return { trainer: step.trainer, target: step.target, positive: step.positive, features: step.features, exclude: step.exclude, params: step.params };
+      return { trainer: step.trainer, target: step.target, positive: step.positive, features: step.features, exclude: step.exclude, params: step.params, seed: step.seed };
     case 'evaluate':
       if (step?.kind !== 'evaluate') break;
-      return { threshold: step.threshold };
+      return { threshold: step.threshold, slices: step.slices, sensitive: step.sensitive, privileged: step.privileged, bootstrap: step.bootstrap };
     case 'command':
       if (step?.kind !== 'command') break;
       return { run: step.run };

@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage, isSluiceError } from '../errors.js';
-import { evaluateGate, type GateResult } from '../evaluation/index.js';
+import { evaluateGate, type FairnessReport, type GateResult } from '../evaluation/index.js';
+import { getModelVersion } from '../registry/index.js';
 import type { Project } from '../project.js';
 import { createRun, endRun, getOrCreateExperiment, logInputs, logMetrics, logParams, setTags } from '../tracking/index.js';
 import { fetchUrlSource } from '../data/fetch-url.js';
@@ -82,8 +83,11 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
     const stepRunId = stepRunIds.get(node.id) as string;
     if (node.kind === 'gate') {
       const gate = config.gates[node.id.slice('gate/'.length)];
-      const metrics = results.get(gate.evaluation)?.metrics ?? {};
-      const result = evaluateGate(node.id.slice('gate/'.length), gate.checks, metrics);
+      const evaluation = results.get(gate.evaluation);
+      const metrics = evaluation?.metrics ?? {};
+      const fairness = (evaluation?.summary?.fairness ?? null) as FairnessReport | null;
+      const baseline = await championMetrics(project, gate.champion);
+      const result = evaluateGate(node.id.slice('gate/'.length), gate.checks, metrics, { baseline, fairness });
       gateResults.push(result);
       const modelNode = config.steps[gate.evaluation]?.kind === 'evaluate' ? (config.steps[gate.evaluation] as { model: string }).model.split('.')[0] : '';
       await insertGateResult(store.db, {
@@ -306,6 +310,20 @@ export function datasetIdOf(digest: string): string {
 async function allStored(result: CachedResult, artifacts: Project['artifacts']): Promise<boolean> {
   for (const o of Object.values(result.outputs)) if (!(await artifacts.has(o.digest))) return false;
   return true;
+}
+
+/**
+ * The metrics of the model to beat: the version the registered model's champion alias points
+ * at, or null when there is none yet (checks relative to it are then skipped, and say so).
+ */
+async function championMetrics(project: Project, alias: string): Promise<Record<string, number> | null> {
+  const name = project.config.register?.model;
+  if (!name) return null;
+  try {
+    return (await getModelVersion(project.store.db, name, alias)).metrics;
+  } catch {
+    return null;
+  }
 }
 
 export interface SourceLineage {

@@ -5,7 +5,22 @@ import { withDuckDB } from '../../data/duckdb.js';
 import { readTable } from '../../data/read-table.js';
 import type { Table } from '../../data/table.js';
 import { SluiceError } from '../../errors.js';
-import { binaryClassificationMetrics } from '../../evaluation/index.js';
+import {
+  averagePrecision,
+  binaryClassificationMetrics,
+  binaryConfusionRows,
+  brierScore,
+  calibrationCurve,
+  calibrationSvg,
+  confusionMatrixSvg,
+  expectedCalibrationError,
+  fairnessReport,
+  metricsBySlice,
+  precisionRecallCurve,
+  precisionRecallSvg,
+  rocCurve,
+  rocCurveSvg,
+} from '../../evaluation/index.js';
 import { predictProba, trainLogisticRegression, type LogisticModel } from '../../training/index.js';
 import { DEFAULT_PARAMS, predictGbdt, trainGbdt, type GbdtModel, type GbdtParams } from '../../training/gbdt/index.js';
 import { toOnnx } from '../../training/onnx/index.js';
@@ -43,6 +58,10 @@ export function predictPositive(model: TrainedModel, table: Table): Float64Array
 
 export interface EvaluateSpec {
   threshold: number;
+  slices: string[];
+  sensitive: string[];
+  privileged?: Record<string, string>;
+  bootstrap: number;
 }
 
 /**
@@ -123,39 +142,80 @@ export async function runTrain(task: StepTask): Promise<StepResult> {
 
 export async function runEvaluate(task: StepTask): Promise<StepResult> {
   const spec = task.spec as unknown as EvaluateSpec;
-  const metrics = await evaluatePackage(task.inputs.model.path, task.inputs.data.path, spec.threshold);
+  const scored = await scorePackage(task.inputs.model.path, task.inputs.data.path, spec.threshold, [...spec.slices, ...spec.sensitive]);
+  const { y, proba, table } = scored;
+  const metrics = binaryClassificationMetrics(y, proba, spec.threshold);
   const { confusion_matrix: cm } = metrics;
-  console.log(`evaluated on ${metrics.rows} rows: accuracy ${metrics.accuracy.toFixed(4)}, ROC AUC ${metrics.roc_auc.toFixed(4)}, F1 ${metrics.f1.toFixed(4)}`);
+  const prAuc = averagePrecision(y, proba);
+  const brier = brierScore(y, proba);
+  const ece = expectedCalibrationError(y, proba, { bins: 10 });
+  console.log(`evaluated on ${metrics.rows} rows: accuracy ${metrics.accuracy.toFixed(4)}, ROC AUC ${metrics.roc_auc.toFixed(4)}, PR AUC ${prAuc.toFixed(4)}, F1 ${metrics.f1.toFixed(4)}`);
   console.log(`confusion matrix: tp ${cm.tp}  fp ${cm.fp}  fn ${cm.fn}  tn ${cm.tn}`);
-  await writeFile(join(task.outputDir, 'evaluation.json'), JSON.stringify({ threshold: spec.threshold, ...metrics }, null, 2));
-  return {
-    outputs: { report: { path: 'evaluation.json', kind: 'report' } },
-    metrics: {
-      accuracy: metrics.accuracy,
-      precision: metrics.precision,
-      recall: metrics.recall,
-      f1: metrics.f1,
-      roc_auc: metrics.roc_auc,
-      log_loss: metrics.log_loss,
-      error_rate: 1 - metrics.accuracy,
-      tp: cm.tp,
-      fp: cm.fp,
-      tn: cm.tn,
-      fn: cm.fn,
-      rows: metrics.rows,
-    },
+  const column = (name: string) => {
+    const c = table.columns.find((x) => x.name === name);
+    if (!c) throw new SluiceError('DATA_INVALID', `The evaluation data has no column '${name}'`, { hint: 'Slices and sensitive attributes must be columns of the evaluation data.' });
+    return { name, values: c.values };
   };
+  const slices = spec.slices.length > 0 ? metricsBySlice(spec.slices.map(column), y, proba, spec.threshold) : [];
+  const fairness =
+    spec.sensitive.length > 0
+      ? fairnessReport(spec.sensitive.map(column), y, proba, {
+          threshold: spec.threshold,
+          privileged: spec.privileged,
+          bootstrap: spec.bootstrap > 0 ? { resamples: spec.bootstrap, seed: 0 } : false,
+        })
+      : null;
+  for (const a of fairness?.attributes ?? []) {
+    const m = a.metrics;
+    console.log(
+      `fairness ${a.attribute}: demographic parity ratio ${m.demographic_parity_ratio.toFixed(3)}, equalized odds difference ${m.equalized_odds_difference.toFixed(3)}, ` +
+        `four-fifths rule ${a.four_fifths.passed ? 'met' : 'not met'}`,
+    );
+  }
+  const reportDir = join(task.outputDir, 'report');
+  await mkdir(join(reportDir, 'plots'), { recursive: true });
+  const roc = rocCurve(y, proba);
+  const pr = precisionRecallCurve(y, proba);
+  const cal = calibrationCurve(y, proba, { bins: 10 });
+  await writeFile(join(reportDir, 'plots', 'roc.svg'), rocCurveSvg([{ label: `ROC AUC ${metrics.roc_auc.toFixed(3)}`, fpr: roc.fpr, tpr: roc.tpr }], { title: 'ROC curve' }));
+  await writeFile(join(reportDir, 'plots', 'pr.svg'), precisionRecallSvg([{ label: `PR AUC ${prAuc.toFixed(3)}`, precision: pr.precision, recall: pr.recall }], { title: 'Precision–recall curve', prevalence: metrics.positives / metrics.rows }));
+  await writeFile(join(reportDir, 'plots', 'calibration.svg'), calibrationSvg([{ label: 'model', probPred: cal.probPred, probTrue: cal.probTrue }], { title: 'Calibration' }));
+  await writeFile(join(reportDir, 'plots', 'confusion.svg'), confusionMatrixSvg(binaryConfusionRows(cm), { labels: [scored.negative, scored.positive], title: 'Confusion matrix' }));
+  const flat: Record<string, number> = {
+    accuracy: metrics.accuracy,
+    precision: metrics.precision,
+    recall: metrics.recall,
+    f1: metrics.f1,
+    roc_auc: metrics.roc_auc,
+    pr_auc: prAuc,
+    log_loss: metrics.log_loss,
+    brier: brier,
+    ece,
+    error_rate: 1 - metrics.accuracy,
+    tp: cm.tp,
+    fp: cm.fp,
+    tn: cm.tn,
+    fn: cm.fn,
+    rows: metrics.rows,
+  };
+  // Fairness figures as metrics too, so they are tracked and comparable across runs.
+  for (const a of fairness?.attributes ?? []) for (const [k, v] of Object.entries(a.metrics)) if (Number.isFinite(v)) flat[`${a.attribute}.${k}`] = v;
+  await writeFile(join(reportDir, 'evaluation.json'), JSON.stringify({ threshold: spec.threshold, metrics: flat, confusion_matrix: cm, slices, fairness }, null, 2));
+  return { outputs: { report: { path: 'report', kind: 'dir' } }, metrics: flat, summary: { fairness, slices } };
 }
 
 /**
  * Scores a model package on a dataset: with the built-in model when the package has one (exact,
  * in TypeScript), otherwise through onnxruntime (any ONNX model, e.g. from scikit-learn).
+ * Returns the labels as 0/1, P(positive), and the table (with any extra columns asked for).
  */
-async function evaluatePackage(modelDir: string, dataPath: string, threshold: number) {
+async function scorePackage(modelDir: string, dataPath: string, threshold: number, extra: string[]) {
+  void threshold;
   const native = await readFile(join(modelDir, NATIVE_MODEL_FILE), 'utf8').then((t) => JSON.parse(t) as TrainedModel, () => undefined);
   if (native) {
-    const table = await withDuckDB((conn) => readTable(conn, dataPath, [...modelInfo(native).features, native.target]));
-    return scoreTable(native, table, threshold);
+    const info = modelInfo(native);
+    const table = await withDuckDB((conn) => readTable(conn, dataPath, [...new Set([...info.features, info.target, ...extra])]));
+    return { ...labelsOf(table, info.target, info.positive, info.negative), proba: predictPositive(native, table), table, positive: info.positive, negative: info.negative };
   }
   const pkg = await readModelPackage(modelDir);
   const target = String(pkg.metadata.params?.target ?? '');
@@ -165,32 +225,32 @@ async function evaluatePackage(modelDir: string, dataPath: string, threshold: nu
       hint: "Record params.target and params.positive in the package's metadata.json.",
     });
   }
-  const table = await withDuckDB((conn) => readTable(conn, dataPath, [...pkg.signature.inputs.map((i) => i.name), target]));
+  const table = await withDuckDB((conn) => readTable(conn, dataPath, [...new Set([...pkg.signature.inputs.map((i) => i.name), target, ...extra])]));
   const predictions = await predictTable(await pkg.session(), pkg.signature, table);
   const probabilities = predictions.probabilities;
   if (!probabilities) throw new SluiceError('DATA_INVALID', 'The ONNX model has no probabilities output', { hint: 'Export the classifier with its probabilities.' });
-  const labels = pkg.signature.classes ?? [];
-  const negative = labels.find((l) => l !== positive) ?? '';
-  const col = labels.indexOf(positive);
+  const classes = pkg.signature.classes ?? [];
+  const negative = classes.find((l) => l !== positive) ?? '';
+  const col = classes.indexOf(positive);
   const proba = new Float64Array(table.rowCount);
   for (let i = 0; i < table.rowCount; i++) {
     const row = probabilities[i];
     proba[i] = row[col < 0 ? row.length - 1 : col];
   }
-  return binaryFromColumn(table, target, positive, negative, proba, threshold);
+  return { ...labelsOf(table, target, positive, negative), proba, table, positive, negative };
 }
 
 function scoreTable(model: TrainedModel, table: Table, threshold: number) {
   const info = modelInfo(model);
-  return binaryFromColumn(table, info.target, info.positive, info.negative, predictPositive(model, table), threshold);
+  const { y } = labelsOf(table, info.target, info.positive, info.negative);
+  return binaryClassificationMetrics(y, predictPositive(model, table), threshold);
 }
 
-function binaryFromColumn(table: Table, targetName: string, positive: string, negative: string, proba: Float64Array, threshold: number) {
-  const info = { target: targetName, positive, negative };
-  const model = { target: targetName };
-  const target = table.columns.find((c) => c.name === model.target);
+/** The target column as 0/1; rows without a label or with a class the model does not know are an error. */
+function labelsOf(table: Table, targetName: string, positive: string, negative: string): { y: Uint8Array } {
+  const target = table.columns.find((c) => c.name === targetName);
   if (!target) {
-    throw new SluiceError('DATA_INVALID', `The evaluation data has no target column '${model.target}'`, {
+    throw new SluiceError('DATA_INVALID', `The evaluation data has no target column '${targetName}'`, {
       hint: 'Evaluate on data prepared the same way as the training data.',
     });
   }
@@ -200,16 +260,16 @@ function binaryFromColumn(table: Table, targetName: string, positive: string, ne
   for (let i = 0; i < table.rowCount; i++) {
     const v = target.type === 'string' ? target.values[i] : String(target.values[i]);
     if (v === null || v === 'NaN') missing++;
-    else if (v === info.positive) y[i] = 1;
-    else if (v !== info.negative) unknown.add(v);
+    else if (v === positive) y[i] = 1;
+    else if (v !== negative) unknown.add(v);
   }
   if (missing > 0 || unknown.size > 0) {
     const parts = [missing ? `${missing} row(s) with no label` : '', unknown.size ? `labels never seen in training: ${[...unknown].slice(0, 5).map((v) => `'${v}'`).join(', ')}` : ''];
-    throw new SluiceError('DATA_INVALID', `Target column '${model.target}' has ${parts.filter(Boolean).join(' and ')}`, {
-      hint: `The model knows the classes '${info.negative}' and '${info.positive}'; prepare the data so that every row has one of them.`,
+    throw new SluiceError('DATA_INVALID', `Target column '${targetName}' has ${parts.filter(Boolean).join(' and ')}`, {
+      hint: `The model knows the classes '${negative}' and '${positive}'; prepare the data so that every row has one of them.`,
     });
   }
-  return binaryClassificationMetrics(y, proba, threshold);
+  return { y };
 }
 
 interface Fitted {
