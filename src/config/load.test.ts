@@ -87,20 +87,24 @@ describe('loadProject()', () => {
     expect(Object.keys(config)).not.toContain('x-adult-columns');
     const adult = config.sources.adult;
     expect(adult).toMatchObject({ format: 'csv', header: true, nulls: ['?'] });
-    expect(Object.keys(adult.columns).slice(0, 5)).toEqual(['age', 'workclass', 'fnlwgt', 'education', 'education-num']);
-    expect(adult.columns['education-num']).toBe('integer');
+    expect(Object.keys(adult.columns ?? {}).slice(0, 5)).toEqual(['age', 'workclass', 'fnlwgt', 'education', 'education-num']);
+    expect(adult.columns?.['education-num']).toBe('integer');
     expect(config.steps.clean).toEqual({
       kind: 'prepare', input: 'adult', trim: true, nulls: ['?'], rename: { Y: 'income' }, replace: {}, drop: [], drop_missing: [],
     });
     expect(config.steps.clean_test).toMatchObject({ replace: { income: { '>50K.': '>50K', '<=50K.': '<=50K' } } });
     expect(config.steps.split).toMatchObject({ kind: 'split', fractions: { train: 0.8, validation: 0.2 }, seed: 42 });
     expect(config.steps.train).toMatchObject({
-      kind: 'train', positive: '>50K', exclude: ['fnlwgt'], params: { l2: 0.001, max_iter: 300, tolerance: 1e-7 },
+      kind: 'train', trainer: 'gbdt', positive: '>50K', exclude: ['fnlwgt'], params: { max_iter: 300, learning_rate: 0.1, max_leaf_nodes: 31 }, seed: 7,
       resources: { cpus: 1, memory: 2_000_000_000, timeout: 600_000 },
     });
-    expect(config.steps.test).toMatchObject({ kind: 'evaluate', model: 'train', data: 'clean_test', threshold: 0.5 });
-    expect(config.gates.accuracy.checks[1]).toEqual({ metric: 'roc_auc', op: '>=', threshold: 0.85, severity: 'fail' });
-    expect(config.register).toEqual({ model: 'income', from: 'train', evaluation: 'test', gates: ['accuracy'] });
+    expect(config.steps.baseline).toMatchObject({ kind: 'train', trainer: 'logistic_regression', params: { l2: 0.001, max_iter: 300, tolerance: 1e-7 } });
+    expect(config.steps.test).toMatchObject({ kind: 'evaluate', model: 'train', data: 'checked_test', threshold: 0.5, sensitive: ['sex', 'race'] });
+    expect(config.steps.checked).toMatchObject({ kind: 'check', input: 'clean', expectations: 'expectations/adult.yaml' });
+    expect(config.gates.accuracy.checks[1]).toEqual({ metric: 'roc_auc', op: '>=', threshold: 0.9, severity: 'fail' });
+    expect(config.gates.fairness.checks[0]).toEqual({ fairness: 'equalized_odds_difference', attribute: 'sex', op: '<=', threshold: 0.15, severity: 'fail' });
+    expect(config.register).toEqual({ model: 'income', from: 'train', evaluation: 'test', gates: ['accuracy', 'fairness'], aliases: ['champion'] });
+    expect(config.pii).toEqual({ salt_env: 'SLUICE_PII_SALT', columns: {}, default: 'fail' });
     expect(config.defaults.resources).toEqual({ cpus: 1, memory: 2 ** 30, timeout: 30 * 60_000 });
     expect(stepResources(config, 'train')).toEqual({ cpus: 1, memory: 2_000_000_000, timeout: 600_000 });
     expect(stepResources(config, 'clean')).toEqual(config.defaults.resources);
@@ -161,7 +165,7 @@ describe('parseProject() errors', () => {
   test('an unknown step kind suggests the closest', () => {
     const text = edit('kind: train', 'kind: trian');
     expect(problems(text)).toEqual([
-      `${at(text, 'trian')}  steps.train.kind: expected one of 'prepare', 'sql', 'module', 'split', 'train', 'evaluate', 'command', got 'trian' (did you mean 'train'?)`,
+      `${at(text, 'trian')}  steps.train.kind: expected one of 'prepare', 'sql', 'module', 'split', 'train', 'evaluate', 'command', 'check', got 'trian' (did you mean 'train'?)`,
     ]);
   });
 
