@@ -19,6 +19,7 @@ export {
   type CommandStep,
   type SqlStep,
   type CheckStep,
+  type SearchStep,
   type ModuleStep,
   SOURCE_FORMATS,
   formatFromExtension,

@@ -165,7 +165,7 @@ describe('parseProject() errors', () => {
   test('an unknown step kind suggests the closest', () => {
     const text = edit('kind: train', 'kind: trian');
     expect(problems(text)).toEqual([
-      `${at(text, 'trian')}  steps.train.kind: expected one of 'prepare', 'sql', 'module', 'split', 'train', 'evaluate', 'command', 'check', got 'trian' (did you mean 'train'?)`,
+      `${at(text, 'trian')}  steps.train.kind: expected one of 'prepare', 'sql', 'module', 'split', 'train', 'search', 'evaluate', 'command', 'check', got 'trian' (did you mean 'train'?)`,
     ]);
   });
 

@@ -12,7 +12,7 @@ export const REF_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)?$/
 const PROJECT_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-export const STEP_KINDS = ['prepare', 'sql', 'module', 'split', 'train', 'evaluate', 'command', 'check'] as const;
+export const STEP_KINDS = ['prepare', 'sql', 'module', 'split', 'train', 'search', 'evaluate', 'command', 'check'] as const;
 export const COLUMN_TYPES = ['string', 'integer', 'double', 'boolean', 'date', 'timestamp'] as const;
 
 const NAME_RULE = "must start with a letter and contain only letters, digits, '_' and '-'";
@@ -167,6 +167,31 @@ const trainStep = z.strictObject({
   ...common,
 }).meta({ id: 'TrainStep' });
 
+const searchValue = z.union([z.number(), z.string(), z.boolean()]);
+const searchStep = z
+  .strictObject({
+    kind: z.literal('search'),
+    trainer: z.enum(['logistic_regression', 'gbdt']),
+    train: ref,
+    validation: ref.describe('Trials are compared on this data.'),
+    target: z.string(),
+    positive: text,
+    features: z.array(z.string()).optional(),
+    exclude: z.array(z.string()).default([]),
+    params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).default({}).describe('Fixed parameters of every trial.'),
+    space: z
+      .record(z.string(), z.union([z.array(searchValue).min(1), z.strictObject({ min: z.number(), max: z.number(), log: z.boolean().default(false), integer: z.boolean().default(false) })]))
+      .refine((sp) => Object.keys(sp).length > 0, { error: 'expected at least one parameter to search' })
+      .describe('Parameter → list of values (grid or random), or {min, max, log?, integer?} (random).'),
+    strategy: z.enum(['grid', 'random']).default('grid'),
+    trials: z.int().min(1).default(10).describe('Random search: how many draws.'),
+    metric: z.string().default('validation_roc_auc').describe('The trial metric that picks the best.'),
+    goal: z.enum(['maximize', 'minimize']).default('maximize'),
+    seed: z.int().default(0),
+    ...common,
+  })
+  .meta({ id: 'SearchStep' });
+
 const evaluateStep = z.strictObject({
   kind: z.literal('evaluate'),
   model: ref,
@@ -230,7 +255,7 @@ const checkStep = z
   })
   .meta({ id: 'CheckStep' });
 
-export const stepSchema = z.discriminatedUnion('kind', [prepareStep, sqlStep, moduleStep, splitStep, trainStep, evaluateStep, commandStep, checkStep]);
+export const stepSchema = z.discriminatedUnion('kind', [prepareStep, sqlStep, moduleStep, splitStep, trainStep, searchStep, evaluateStep, commandStep, checkStep]);
 
 export const gateSchema = z.strictObject({
   evaluation: z.string().describe('The evaluate step whose metrics are checked.'),
@@ -245,7 +270,7 @@ export const registerSchema = z.strictObject({
   model: z.string().regex(MODEL_PATTERN, {
     error: (iss) => `model name '${iss.input}' must start with a letter or digit and contain only letters, digits, '_', '.' and '-'`,
   }),
-  from: z.string().describe('The train step whose model is registered.'),
+  from: z.string().describe('The train (or search) step whose model is registered.'),
   evaluation: z.string().describe('The evaluate step whose metrics are recorded with the model version.'),
   gates: z.array(z.string()).default([]).describe('Gates that must pass before the model is registered.'),
   aliases: z.array(z.string()).default([]).describe("Aliases moved to the new version when it is registered, e.g. [champion]."),
@@ -281,6 +306,7 @@ export type EvaluateStep = Extract<StepConfig, { kind: 'evaluate' }>;
 export type CommandStep = Extract<StepConfig, { kind: 'command' }>;
 export type SqlStep = Extract<StepConfig, { kind: 'sql' }>;
 export type CheckStep = Extract<StepConfig, { kind: 'check' }>;
+export type SearchStep = Extract<StepConfig, { kind: 'search' }>;
 export type ModuleStep = Extract<StepConfig, { kind: 'module' }>;
 
 /** Splits `split.train` into its step and output names. */

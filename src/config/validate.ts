@@ -78,7 +78,7 @@ function fromZod(iss: z.core.$ZodIssue, knownKeys: string[] = []): Problem[] {
   }
 }
 
-const STEP_OUTPUT = { prepare: 'dataset', sql: 'dataset', module: 'dataset', check: 'dataset', split: 'dataset', train: 'model', evaluate: 'evaluation' } as const;
+const STEP_OUTPUT = { prepare: 'dataset', sql: 'dataset', module: 'dataset', check: 'dataset', split: 'dataset', train: 'model', search: 'model', evaluate: 'evaluation' } as const;
 
 function checkReferences(config: ProjectConfig): Problem[] {
   const problems: Problem[] = [];
@@ -143,6 +143,7 @@ function checkReferences(config: ProjectConfig): Problem[] {
         use(step.reference, at('reference'), 'dataset');
         break;
       case 'train':
+      case 'search':
         use(step.train, at('train'), 'dataset');
         use(step.validation, at('validation'), 'dataset');
         break;
@@ -173,10 +174,10 @@ function checkReferences(config: ProjectConfig): Problem[] {
   for (const [n, gate] of Object.entries(gates)) expectStep(gate.evaluation, ['gates', n, 'evaluation'], 'evaluate');
 
   if (register) {
-    expectStep(register.from, ['register', 'from'], 'train');
+    if (stepOf(register.from)?.kind !== 'search') expectStep(register.from, ['register', 'from'], 'train');
     expectStep(register.evaluation, ['register', 'evaluation'], 'evaluate');
     const evaluation = stepOf(register.evaluation);
-    if (evaluation?.kind === 'evaluate' && stepOf(register.from)?.kind === 'train' && evaluation.model !== register.from) {
+    if (evaluation?.kind === 'evaluate' && ['train', 'search'].includes(stepOf(register.from)?.kind ?? '') && evaluation.model !== register.from) {
       problem(['register', 'evaluation'], `'${register.evaluation}' evaluates '${evaluation.model}', not the registered model '${register.from}'`);
     }
     register.gates.forEach((g, i) => {

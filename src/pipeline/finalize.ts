@@ -68,15 +68,15 @@ export async function finalizeRun(input: FinalizeInput): Promise<RunSummary> {
         name: reg.model,
         runId: trainRun,
         pipelineRunId: runId,
-        trainer: step?.kind === 'train' ? step.trainer : 'command',
+        trainer: step?.kind === 'train' || step?.kind === 'search' ? step.trainer : 'command',
         params: trainResult?.params ?? {},
         metrics: results.get(reg.evaluation)?.metrics ?? {},
         fairness: (results.get(reg.evaluation)?.summary?.fairness ?? null) as FairnessReport | null,
         gates: gateResults.filter((g) => reg.gates.includes(g.gate)),
         datasets: Object.fromEntries(Object.entries(roles).flatMap(([k, v]) => (v ? [[k, datasetIdOf(v.digest)]] : []))),
         datasetRows: Object.fromEntries(Object.entries(roles).flatMap(([k, v]) => (v ? [[k, Number((v.meta as { rowCount?: number } | undefined)?.rowCount ?? 0)]] : []))),
-        target: step?.kind === 'train' ? step.target : '',
-        positive: step?.kind === 'train' ? step.positive : '',
+        target: step?.kind === 'train' || step?.kind === 'search' ? step.target : '',
+        positive: step?.kind === 'train' || step?.kind === 'search' ? step.positive : '',
       });
     }
   }

@@ -9,7 +9,7 @@ import { SluiceError } from '../errors.js';
 import { loadExpectations } from './expectations-file.js';
 import type { OutputKind } from './task.js';
 
-export type NodeKind = 'acquire' | 'validate' | 'prepare' | 'sql' | 'module' | 'check' | 'split' | 'train' | 'evaluate' | 'command' | 'gate' | 'register';
+export type NodeKind = 'acquire' | 'validate' | 'prepare' | 'sql' | 'module' | 'check' | 'split' | 'train' | 'search' | 'evaluate' | 'command' | 'gate' | 'register';
 
 export interface InputRef {
   node: string;
@@ -94,6 +94,7 @@ export function buildPlan(config: ProjectConfig, projectDir: string): Plan {
         if (!output) throw new SluiceError('CONFIG_INVALID', `${where}: say which part of split '${name}' to use, e.g. '${name}.${Object.keys(step.fractions)[0]}'`, { where });
         return { node: name, output };
       case 'train':
+      case 'search':
         return { node: name, output: 'model' };
       case 'evaluate':
         return { node: name, output: 'report' };
@@ -122,6 +123,7 @@ export function buildPlan(config: ProjectConfig, projectDir: string): Plan {
         outputs = Object.fromEntries(Object.keys(step.fractions).map((k) => [k, 'dataset' as const]));
         break;
       case 'train':
+      case 'search':
         inputs = { train: resolveRef(step.train, `${where}.train`) };
         if (step.validation) inputs.validation = resolveRef(step.validation, `${where}.validation`);
         outputs = { model: 'model' };

@@ -223,6 +223,22 @@ function taskSpec(node: PlanNode, projectDir: string): Record<string, unknown> {
     case 'train':
       if (step?.kind !== 'train') break;
       return { trainer: step.trainer, target: step.target, positive: step.positive, features: step.features, exclude: step.exclude, params: step.params, seed: step.seed };
+    case 'search':
+      if (step?.kind !== 'search') break;
+      return {
+        trainer: step.trainer,
+        target: step.target,
+        positive: step.positive,
+        features: step.features,
+        exclude: step.exclude,
+        params: step.params,
+        seed: step.seed,
+        space: step.space,
+        strategy: step.strategy,
+        trials: step.trials,
+        metric: step.metric,
+        goal: step.goal,
+      };
     case 'evaluate':
       if (step?.kind !== 'evaluate') break;
       return { threshold: step.threshold, slices: step.slices, sensitive: step.sensitive, privileged: step.privileged, bootstrap: step.bootstrap };

@@ -164,7 +164,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
     const log = new StepLog(liveLogPath(project.workspace, runId, node.id));
     await log.open();
     let trackingRunId: string | null = null;
-    if (node.kind === 'train') {
+    if (node.kind === 'train' || node.kind === 'search') {
       const experiment = await getOrCreateExperiment(store.db, config.project);
       const run = await createRun(store.db, { experimentId: experiment.experimentId, runName: `${node.id}-${runId.slice(-6)}`, pipelineRunId: runId, stepName: node.id });
       const id = run.runId;
@@ -220,6 +220,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
     const result = outcome.result;
     results.set(node.id, result);
     if (trackingRunId) await recordTraining(project, trackingRunId, node, inputs, result);
+    if (trackingRunId && node.kind === 'search') await recordTrials(project, trackingRunId, runId, node.id, result);
     if (node.kind === 'evaluate' && node.step?.kind === 'evaluate') {
       const modelNode = node.inputs.model.node;
       const modelRun = trackingRuns.get(modelNode);
@@ -301,6 +302,22 @@ async function recordTraining(project: Project, runId: string, node: PlanNode, i
   );
   await endRun(db, runId, 'FINISHED', Date.now());
   void node;
+}
+
+/** Each trial of a search becomes a tracking run, a child of the search's run (MLflow's way). */
+async function recordTrials(project: Project, parentRunId: string, pipelineRunId: string, step: string, result: CachedResult): Promise<void> {
+  const trials = (result.summary?.trials ?? []) as { params: Record<string, unknown>; metrics: Record<string, number> }[];
+  const best = result.summary?.best as number | undefined;
+  const db = project.store.db;
+  const experiment = await getOrCreateExperiment(db, project.config.project);
+  for (const [i, trial] of trials.entries()) {
+    const run = await createRun(db, { experimentId: experiment.experimentId, runName: `${step}-trial-${i + 1}`, pipelineRunId, stepName: step });
+    await setTags(db, run.runId, { 'mlflow.parentRunId': parentRunId, 'sluice.trial': String(i + 1), ...(i === best ? { 'sluice.best_trial': 'true' } : {}) });
+    await logParams(db, run.runId, Object.fromEntries(Object.entries(trial.params).map(([k, v]) => [k, String(v)])));
+    const now = Date.now();
+    await logMetrics(db, run.runId, Object.entries(trial.metrics).map(([key, value]) => ({ key, value, step: 0, timestamp: now })));
+    await endRun(db, run.runId, 'FINISHED', now);
+  }
 }
 
 export function datasetIdOf(digest: string): string {

@@ -18,7 +18,7 @@ export interface TaskInput {
 export interface StepTask {
   pipelineRunId: string;
   step: string;
-  kind: 'acquire' | 'validate' | 'prepare' | 'sql' | 'module' | 'split' | 'train' | 'evaluate' | 'command' | 'check';
+  kind: 'acquire' | 'validate' | 'prepare' | 'sql' | 'module' | 'split' | 'train' | 'evaluate' | 'command' | 'check' | 'search';
   /** Kind-specific settings, checked by the step itself. */
   spec: Record<string, unknown>;
   inputs: Record<string, TaskInput>;

@@ -7,7 +7,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage, isSluiceError } from '../errors.js';
 import { runAcquire, runPrepare, runSplit, runValidate } from './steps/data-steps.js';
-import { runEvaluate, runTrain } from './steps/model-steps.js';
+import { runEvaluate, runSearch, runTrain } from './steps/model-steps.js';
 import { runCommand } from './steps/command-step.js';
 import { runModule, runSql } from './steps/sql-steps.js';
 import { runCheck } from './steps/data-gate.js';
@@ -25,6 +25,7 @@ const RUNNERS: Record<StepTask['kind'], (task: StepTask) => Promise<StepResult |
   command: runCommand,
   sql: runSql,
   module: runModule,
+  search: runSearch,
   check: (task) => runCheck(task, (path, summary) => datasetResult(path, 'data.parquet', summary, task)),
 };
 

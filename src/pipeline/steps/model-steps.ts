@@ -70,37 +70,63 @@ export interface EvaluateSpec {
  */
 export const NATIVE_MODEL_FILE = 'model.json';
 
-export async function runTrain(task: StepTask): Promise<StepResult> {
-  const spec = task.spec as unknown as TrainSpec;
-  const { train, validation } = await withDuckDB(async (conn) => ({
+async function loadTrainData(task: StepTask): Promise<{ train: Table; validation?: Table }> {
+  return withDuckDB(async (conn) => ({
     train: await readTable(conn, task.inputs.train.path),
     validation: task.inputs.validation ? await readTable(conn, task.inputs.validation.path) : undefined,
   }));
-  console.log(`training ${spec.trainer} on ${train.rowCount} rows${validation ? `, validating on ${validation.rowCount}` : ''}`);
+}
+
+interface FitOutcome {
+  fitted: Fitted;
+  metrics: Record<string, number>;
+  history: NonNullable<StepResult['history']>;
+}
+
+/** Trains once and measures: training time, losses, and validation accuracy and ROC AUC. */
+function fitAndScore(step: string, spec: TrainSpec, train: Table, validation: Table | undefined, quiet = false): FitOutcome {
   const started = performance.now();
-  const fitted = spec.trainer === 'gbdt' ? trainGbdtStep(task.step, spec, train, validation) : trainLogisticStep(task.step, spec, train, validation);
+  const log = console.log;
+  if (quiet) console.log = () => {};
+  let fitted: Fitted;
+  try {
+    fitted = spec.trainer === 'gbdt' ? trainGbdtStep(step, spec, train, validation) : trainLogisticStep(step, spec, train, validation);
+  } finally {
+    console.log = log;
+  }
   const seconds = (performance.now() - started) / 1000;
-  console.log(`${fitted.note} in ${seconds.toFixed(2)} s`);
-  const result = { model: fitted.model, history: fitted.history };
-
-  const modelDir = join(task.outputDir, 'model');
-  await mkdir(modelDir, { recursive: true });
-  const info = modelInfo(result.model);
-
-  const history: NonNullable<StepResult['history']> = [];
-  for (const h of result.history) {
+  const history: FitOutcome['history'] = [];
+  for (const h of fitted.history) {
     history.push({ key: 'train_loss', value: h.loss, step: h.iteration });
     if (h.validationLoss !== undefined) history.push({ key: 'validation_loss', value: h.validationLoss, step: h.iteration });
   }
-  const last = result.history.at(-1);
+  const last = fitted.history.at(-1);
   const metrics: Record<string, number> = { training_seconds: seconds, iterations: fitted.iterations };
   if (last) metrics.train_loss = last.loss;
   if (last?.validationLoss !== undefined) metrics.validation_loss = last.validationLoss;
   if (validation) {
-    const v = scoreTable(result.model, validation, 0.5);
+    const v = scoreTable(fitted.model, validation, 0.5);
     metrics.validation_accuracy = v.accuracy;
     metrics.validation_roc_auc = v.roc_auc;
+    metrics.validation_log_loss = v.log_loss;
   }
+  if (!quiet) console.log(`${fitted.note} in ${seconds.toFixed(2)} s`);
+  return { fitted, metrics, history };
+}
+
+export async function runTrain(task: StepTask): Promise<StepResult> {
+  const spec = task.spec as unknown as TrainSpec;
+  const { train, validation } = await loadTrainData(task);
+  console.log(`training ${spec.trainer} on ${train.rowCount} rows${validation ? `, validating on ${validation.rowCount}` : ''}`);
+  const outcome = fitAndScore(task.step, spec, train, validation);
+  return writeTrainedPackage(task, spec, outcome, train, validation);
+}
+
+async function writeTrainedPackage(task: StepTask, spec: TrainSpec, outcome: FitOutcome, train: Table, validation: Table | undefined, summary?: Record<string, unknown>): Promise<StepResult> {
+  const { fitted, metrics, history } = outcome;
+  const modelDir = join(task.outputDir, 'model');
+  await mkdir(modelDir, { recursive: true });
+  const info = modelInfo(fitted.model);
   const params = {
     trainer: spec.trainer,
     target: spec.target,
@@ -110,7 +136,7 @@ export async function runTrain(task: StepTask): Promise<StepResult> {
     features: info.features.join(','),
     train_rows: String(train.rowCount),
   };
-  const { onnx, signature } = toOnnx(result.model);
+  const { onnx, signature } = toOnnx(fitted.model);
   await writeModelPackage(modelDir, {
     onnx,
     signature,
@@ -130,14 +156,95 @@ export async function runTrain(task: StepTask): Promise<StepResult> {
       params,
     },
   });
-  await writeFile(join(modelDir, NATIVE_MODEL_FILE), JSON.stringify(result.model));
+  await writeFile(join(modelDir, NATIVE_MODEL_FILE), JSON.stringify(fitted.model));
   console.log(`wrote the model package: model.onnx (${onnx.length} bytes), signature, metadata, model card`);
   return {
     outputs: { model: { path: 'model', kind: 'model', meta: { trainer: spec.trainer, features: info.features.length } } },
     metrics,
     history,
     params,
+    ...(summary ? { summary } : {}),
   };
+}
+
+export interface SearchSpec extends TrainSpec {
+  space: Record<string, (number | string | boolean)[] | { min: number; max: number; log?: boolean; integer?: boolean }>;
+  strategy: 'grid' | 'random';
+  trials: number;
+  metric: string;
+  goal: 'maximize' | 'minimize';
+}
+
+export interface Trial {
+  params: Record<string, number | string | boolean>;
+  metrics: Record<string, number>;
+}
+
+/**
+ * A hyperparameter search: every combination of the listed values (grid), or `trials` draws
+ * (random; ranges drawn uniformly or log-uniformly, seeded), each trained and scored on the
+ * validation data; the best by the declared metric becomes the step's model.
+ */
+export async function runSearch(task: StepTask): Promise<StepResult> {
+  const spec = task.spec as unknown as SearchSpec;
+  const { train, validation } = await loadTrainData(task);
+  if (!validation) throw new SluiceError('CONFIG_INVALID', `Step '${task.step}': a search needs validation data to compare its trials`, { where: `steps.${task.step}.validation` });
+  const candidates = searchCandidates(spec);
+  console.log(`searching ${candidates.length} ${spec.strategy} trial(s) of ${spec.trainer} for the best ${spec.metric} (${spec.goal})`);
+  const trials: Trial[] = [];
+  let best: { index: number; outcome: FitOutcome } | undefined;
+  for (const [i, candidate] of candidates.entries()) {
+    const outcome = fitAndScore(task.step, { ...spec, params: { ...spec.params, ...candidate } }, train, validation, true);
+    const score = outcome.metrics[spec.metric];
+    if (score === undefined) {
+      throw new SluiceError('CONFIG_INVALID', `Step '${task.step}': trials have no metric '${spec.metric}'`, {
+        where: `steps.${task.step}.metric`,
+        hint: `Choose one of ${Object.keys(outcome.metrics).map((k) => `'${k}'`).join(', ')}.`,
+      });
+    }
+    trials.push({ params: candidate, metrics: outcome.metrics });
+    console.log(`trial ${i + 1}/${candidates.length} ${JSON.stringify(candidate)}: ${spec.metric} ${score.toFixed(5)}`);
+    const better = !best || (spec.goal === 'maximize' ? score > best.outcome.metrics[spec.metric] : score < best.outcome.metrics[spec.metric]);
+    if (better) best = { index: i, outcome };
+  }
+  if (!best) throw new SluiceError('CONFIG_INVALID', `Step '${task.step}': the search space is empty`, { where: `steps.${task.step}.space` });
+  console.log(`best: trial ${best.index + 1} ${JSON.stringify(candidates[best.index])} with ${spec.metric} ${best.outcome.metrics[spec.metric].toFixed(5)}`);
+  const result = await writeTrainedPackage(task, { ...spec, params: { ...spec.params, ...candidates[best.index] } }, best.outcome, train, validation, { trials, best: best.index });
+  return { ...result, metrics: { ...result.metrics, trials: trials.length, best_trial: best.index + 1 } };
+}
+
+export function searchCandidates(spec: Pick<SearchSpec, 'space' | 'strategy' | 'trials' | 'seed'>): Record<string, number | string | boolean>[] {
+  const keys = Object.keys(spec.space);
+  if (spec.strategy === 'grid') {
+    let out: Record<string, number | string | boolean>[] = [{}];
+    for (const k of keys) {
+      const values = spec.space[k];
+      if (!Array.isArray(values)) throw new SluiceError('CONFIG_INVALID', `A grid search needs a list of values for '${k}', not a range`, { hint: 'Use strategy: random for ranges.' });
+      out = out.flatMap((c) => values.map((v) => ({ ...c, [k]: v })));
+    }
+    return out;
+  }
+  // mulberry32: a small seeded generator, so a search can be repeated exactly.
+  let state = spec.seed >>> 0;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({ length: spec.trials }, () =>
+    Object.fromEntries(
+      keys.map((k) => {
+        const d = spec.space[k];
+        if (Array.isArray(d)) return [k, d[Math.floor(random() * d.length)]];
+        const u = random();
+        let v = d.log ? Math.exp(Math.log(d.min) + u * (Math.log(d.max) - Math.log(d.min))) : d.min + u * (d.max - d.min);
+        if (d.integer) v = Math.round(v);
+        return [k, v];
+      }),
+    ),
+  );
 }
 
 export async function runEvaluate(task: StepTask): Promise<StepResult> {
