@@ -30,7 +30,7 @@ describe('projectJsonSchema()', () => {
       else expect(Object.keys(schema.properties)).toContain(key);
     }
     // Defaults are optional on the input side.
-    expect(schema.$defs.TrainStep).toMatchObject({ required: ['kind', 'trainer', 'train', 'target', 'positive'] });
+    expect(schema.$defs.TrainStep).toMatchObject({ required: ['kind', 'trainer', 'train', 'target'] });
     expect(Object.values(schema.$defs).flatMap((d) => d.properties?.kind?.const ?? [])).toEqual([...STEP_KINDS]);
   });
 

@@ -147,7 +147,7 @@ describe('parseProject() errors', () => {
   test('a typo in a step gives the unknown key and the missing one', () => {
     const text = edit('trainer:', 'trainr:');
     expect(problems(text)).toEqual([
-      `${at(text, '  train:', 2)}  steps.train: missing required key 'trainer' (one of 'logistic_regression', 'gbdt')`,
+      `${at(text, '  train:', 2)}  steps.train: missing required key 'trainer' (one of 'logistic_regression', 'linear_regression', 'gbdt', 'random_forest')`,
       `${at(text, 'trainr')}  steps.train.trainr: unknown key 'trainr' (did you mean 'trainer'?)`,
     ]);
   });
@@ -172,7 +172,7 @@ describe('parseProject() errors', () => {
   test('a missing required key points at its parent', () => {
     const text = edit('    target: y\n', '');
     expect(problems(text)).toEqual([`${at(text, '  train:', 2)}  steps.train: missing required key 'target'`]);
-    expect(problems(edit('    positive: "yes"\n', ''))).toEqual([expect.stringContaining("steps.train: missing required key 'positive'")]);
+    expect(problems(edit('    positive: "yes"\n', ''))).toEqual([expect.stringContaining("steps.train.positive: a binary task needs 'positive'")]);
     expect(problems(edit('project: demo\n', ''))).toEqual(["1:1  missing required key 'project'"]);
   });
 
@@ -217,7 +217,7 @@ describe('parseProject() errors', () => {
     // References (the 'rwa' typo) are checked once the schema is satisfied.
     expect(error.message.split('\n')).toEqual([
       'sluice.yaml has 4 problems:',
-      "  sluice.yaml:14:3  steps.train: missing required key 'trainer' (one of 'logistic_regression', 'gbdt')",
+      "  sluice.yaml:14:3  steps.train: missing required key 'trainer' (one of 'logistic_regression', 'linear_regression', 'gbdt', 'random_forest')",
       "  sluice.yaml:16:5  steps.train.trainr: unknown key 'trainr' (did you mean 'trainer'?)",
       "  sluice.yaml:26:1  stepz: unknown key 'stepz' (did you mean 'steps'?)",
       "  sluice.yaml:31:50  gates.quality.checks[0].threshold: expected a number, got string 'high'",

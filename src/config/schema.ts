@@ -153,29 +153,45 @@ const splitStep = z.strictObject({
   ...common,
 }).meta({ id: 'SplitStep' });
 
-const trainStep = z.strictObject({
-  kind: z.literal('train'),
-  trainer: z.enum(['logistic_regression', 'gbdt']).describe('logistic_regression, or gbdt (histogram gradient-boosted trees).'),
-  train: ref,
-  validation: ref.optional(),
-  target: z.string(),
-  positive: text.describe('The value of the target column that counts as the positive class.'),
-  features: z.array(z.string()).optional().describe('Columns to train on; by default every column but the target.'),
-  exclude: z.array(z.string()).default([]),
-  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).default({}),
-  seed: z.int().default(0).describe('Seeds any randomness in training, so a run can be repeated exactly.'),
-  ...common,
-}).meta({ id: 'TrainStep' });
+export const TRAINERS = ['logistic_regression', 'linear_regression', 'gbdt', 'random_forest'] as const;
+const trainerField = z.enum(TRAINERS).describe('logistic_regression (binary), linear_regression (regression), gbdt or random_forest (binary, multiclass, regression).');
+const taskField = z.enum(['binary', 'multiclass', 'regression']).optional().describe('What is predicted; default binary (regression for linear_regression).');
+
+/** Fills in the task, and asks for `positive` where a binary task needs it. */
+function withTask<T extends { trainer: (typeof TRAINERS)[number]; task?: 'binary' | 'multiclass' | 'regression'; positive?: string }>(s: T, ctx: z.RefinementCtx): T & { task: 'binary' | 'multiclass' | 'regression' } {
+  const task = s.task ?? (s.trainer === 'linear_regression' ? 'regression' : 'binary');
+  if (task === 'binary' && s.positive === undefined) ctx.addIssue({ code: 'custom', path: ['positive'], message: "a binary task needs 'positive': the value of the target that counts as the positive class" });
+  return { ...s, task };
+}
+
+const trainStep = z
+  .strictObject({
+    kind: z.literal('train'),
+    trainer: trainerField,
+    task: taskField,
+    train: ref,
+    validation: ref.optional(),
+    target: z.string(),
+    positive: text.optional().describe('Binary tasks: the value of the target column that counts as the positive class.'),
+    features: z.array(z.string()).optional().describe('Columns to train on; by default every column but the target.'),
+    exclude: z.array(z.string()).default([]),
+    params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).default({}),
+    seed: z.int().default(0).describe('Seeds any randomness in training, so a run can be repeated exactly.'),
+    ...common,
+  })
+  .transform(withTask)
+  .meta({ id: 'TrainStep' });
 
 const searchValue = z.union([z.number(), z.string(), z.boolean()]);
 const searchStep = z
   .strictObject({
     kind: z.literal('search'),
-    trainer: z.enum(['logistic_regression', 'gbdt']),
+    trainer: trainerField,
+    task: taskField,
     train: ref,
     validation: ref.describe('Trials are compared on this data.'),
     target: z.string(),
-    positive: text,
+    positive: text.optional(),
     features: z.array(z.string()).optional(),
     exclude: z.array(z.string()).default([]),
     params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).default({}).describe('Fixed parameters of every trial.'),
@@ -190,6 +206,7 @@ const searchStep = z
     seed: z.int().default(0),
     ...common,
   })
+  .transform(withTask)
   .meta({ id: 'SearchStep' });
 
 const evaluateStep = z.strictObject({

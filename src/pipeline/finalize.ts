@@ -76,7 +76,7 @@ export async function finalizeRun(input: FinalizeInput): Promise<RunSummary> {
         datasets: Object.fromEntries(Object.entries(roles).flatMap(([k, v]) => (v ? [[k, datasetIdOf(v.digest)]] : []))),
         datasetRows: Object.fromEntries(Object.entries(roles).flatMap(([k, v]) => (v ? [[k, Number((v.meta as { rowCount?: number } | undefined)?.rowCount ?? 0)]] : []))),
         target: step?.kind === 'train' || step?.kind === 'search' ? step.target : '',
-        positive: step?.kind === 'train' || step?.kind === 'search' ? step.positive : '',
+        positive: step?.kind === 'train' || step?.kind === 'search' ? (step.positive ?? '') : '',
       });
     }
   }

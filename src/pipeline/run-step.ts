@@ -222,11 +222,12 @@ function taskSpec(node: PlanNode, projectDir: string): Record<string, unknown> {
       return { step: node.id, fractions: step.fractions, seed: step.seed, stratify: step.stratify };
     case 'train':
       if (step?.kind !== 'train') break;
-      return { trainer: step.trainer, target: step.target, positive: step.positive, features: step.features, exclude: step.exclude, params: step.params, seed: step.seed };
+      return { trainer: step.trainer, task: step.task, target: step.target, positive: step.positive, features: step.features, exclude: step.exclude, params: step.params, seed: step.seed };
     case 'search':
       if (step?.kind !== 'search') break;
       return {
         trainer: step.trainer,
+        task: step.task,
         target: step.target,
         positive: step.positive,
         features: step.features,
