@@ -1,7 +1,8 @@
 /** Helpers shared by the registry's functions: locking, lookups, events, NOT_FOUND messages. */
 import { SluiceError } from '../errors.js';
-import type { Db, ModelVersionRow } from '../store/index.js';
-import type { Attribution, ModelVersion, RegistryAction } from './types.js';
+import type { Selectable } from 'kysely';
+import type { Db, ModelVersionRow, RegisteredModelsTable } from '../store/index.js';
+import type { Attribution, ModelVersion, RegisteredModel, RegistryAction } from './types.js';
 
 /**
  * Touches the model's row: an UPDATE holds the row lock (PostgreSQL) or the write lock (SQLite)
@@ -19,15 +20,20 @@ export async function requireModel(db: Db, name: string): Promise<void> {
   if (!row) throw await modelNotFound(db, name);
 }
 
+/** The stage of a deleted version, whose row stays so that its number is never reused (as MLflow). */
+export const DELETED_STAGE = 'Deleted_Internal';
+
 /** The version number that `versionOrAlias` names: a number, a numeric string, 'latest' or an alias. */
 export async function resolveVersion(db: Db, name: string, versionOrAlias: number | string): Promise<number> {
   const selector = String(versionOrAlias);
   let version: number | undefined;
-  if (/^\d+$/.test(selector)) {
-    const row = await db.selectFrom('model_versions').select('version').where('name', '=', name).where('version', '=', Number(selector)).executeTakeFirst();
+  if (/^\d+$/.test(selector) && Number(selector) > 2_147_483_647) {
+    version = undefined; // beyond the column's range: no such version
+  } else if (/^\d+$/.test(selector)) {
+    const row = await db.selectFrom('model_versions').select('version').where('name', '=', name).where('version', '=', Number(selector)).where('current_stage', '!=', DELETED_STAGE).executeTakeFirst();
     version = row?.version;
   } else if (selector.toLowerCase() === 'latest') {
-    const row = await db.selectFrom('model_versions').select((eb) => eb.fn.max('version').as('max')).where('name', '=', name).executeTakeFirst();
+    const row = await db.selectFrom('model_versions').select((eb) => eb.fn.max('version').as('max')).where('name', '=', name).where('current_stage', '!=', DELETED_STAGE).executeTakeFirst();
     version = row?.max ?? undefined;
   } else {
     const row = await db.selectFrom('model_aliases').select('version').where('name', '=', name).where('alias', '=', selector).executeTakeFirst();
@@ -75,6 +81,10 @@ export async function withAliasesAndTags(db: Db, name: string, rows: ModelVersio
     gates: JSON.parse(row.gates),
     aliases: aliases.filter((a) => a.version === row.version).map((a) => a.alias),
     tags: Object.fromEntries(tags.filter((t) => t.version === row.version).map((t) => [t.key, t.value])),
+    currentStage: row.current_stage,
+    userId: row.user_id,
+    runLink: row.run_link,
+    statusMessage: row.status_message,
   }));
 }
 
@@ -87,7 +97,7 @@ export async function modelNotFound(db: Db, name: string): Promise<SluiceError> 
 
 export async function versionNotFound(db: Db, name: string, selector: string): Promise<SluiceError> {
   const [versions, aliases] = await Promise.all([
-    db.selectFrom('model_versions').select('version').where('name', '=', name).orderBy('version').execute(),
+    db.selectFrom('model_versions').select('version').where('name', '=', name).where('current_stage', '!=', DELETED_STAGE).orderBy('version').execute(),
     db.selectFrom('model_aliases').select(['alias', 'version']).where('name', '=', name).orderBy('alias').execute(),
   ]);
   if (versions.length === 0 && !(await db.selectFrom('registered_models').select('name').where('name', '=', name).executeTakeFirst())) {
@@ -111,4 +121,31 @@ function describeVersions(versions: number[]): string {
     i = j + 1;
   }
   return parts.join(', ');
+}
+
+/** Registered model rows with their latest version, aliases and tags, three queries whatever the count. */
+export async function describeModels(db: Db, models: Selectable<RegisteredModelsTable>[]): Promise<RegisteredModel[]> {
+  if (models.length === 0) return [];
+  const names = models.map((m) => m.name);
+  const [latest, aliases, tags] = await Promise.all([
+    db
+      .selectFrom('model_versions')
+      .select((eb) => ['name', eb.fn.max('version').as('max')])
+      .where('name', 'in', names)
+      .where('current_stage', '!=', DELETED_STAGE)
+      .groupBy('name')
+      .execute(),
+    db.selectFrom('model_aliases').selectAll().where('name', 'in', names).orderBy('alias').execute(),
+    db.selectFrom('registered_model_tags').selectAll().where('name', 'in', names).orderBy('key').execute(),
+  ]);
+  const latestByName = new Map(latest.map((l) => [l.name, l.max]));
+  return models.map((m) => ({
+    name: m.name,
+    description: m.description,
+    creationTime: m.creation_time,
+    lastUpdatedTime: m.last_updated_time,
+    latestVersion: latestByName.get(m.name) ?? null,
+    aliases: Object.fromEntries(aliases.filter((a) => a.name === m.name).map((a) => [a.alias, a.version])),
+    tags: Object.fromEntries(tags.filter((t) => t.name === m.name).map((t) => [t.key, t.value])),
+  }));
 }

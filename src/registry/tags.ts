@@ -2,6 +2,7 @@
 import { SluiceError } from '../errors.js';
 import { inTransaction, type Db } from '../store/index.js';
 import { appendEvent, lockModel, resolveVersion } from './_model.js';
+import { checkTagKey } from './models.js';
 import type { Attribution } from './types.js';
 
 export async function setModelVersionTag(
@@ -67,11 +68,4 @@ async function currentValue(db: Db, name: string, version: number, key: string):
     .where('key', '=', key)
     .executeTakeFirst();
   return row?.value;
-}
-
-/** MLflow's registry tag limits: key up to 250 characters. */
-function checkTagKey(key: string): void {
-  if (key.trim() === '' || key.length > 250) {
-    throw new SluiceError('USAGE', `Invalid tag key '${key}'`, { hint: 'Use 1-250 characters, not only spaces.' });
-  }
 }

@@ -21,6 +21,11 @@ export interface ModelVersion {
   /** Aliases pointing at this version, sorted. */
   aliases: string[];
   tags: Record<string, string>;
+  /** MLflow's deprecated stage: None, Staging, Production or Archived. */
+  currentStage: string;
+  userId: string;
+  runLink: string;
+  statusMessage: string;
 }
 
 export interface RegisteredModel {
@@ -32,6 +37,7 @@ export interface RegisteredModel {
   latestVersion: number | null;
   /** alias -> version */
   aliases: Record<string, number>;
+  tags: Record<string, string>;
 }
 
 /** A model reference: `income` (latest), `income@3`, `income@champion`. */
@@ -41,7 +47,18 @@ export interface ModelRef {
   versionOrAlias: number | string;
 }
 
-export type RegistryAction = 'register' | 'alias' | 'tag' | 'untag';
+export type RegistryAction =
+  | 'register'
+  | 'alias'
+  | 'tag'
+  | 'untag'
+  | 'create'
+  | 'rename'
+  | 'describe'
+  | 'stage'
+  | 'delete'
+  | 'model-tag'
+  | 'model-untag';
 
 /** One line of a model's append-only history: who changed what, when, and why. */
 export interface RegistryEvent {
@@ -51,7 +68,9 @@ export interface RegistryEvent {
   action: RegistryAction;
   /**
    * register: {runId, source, pipelineRunId}; alias: {alias, from, to} (to null = deleted);
-   * tag: {key, value, previous}; untag: {key, previous}.
+   * tag: {key, value, previous}; untag: {key, previous}; create: {description}; rename: {from, to};
+   * describe: {description, previous}; stage: {stage, previous}; delete: {} (model or version);
+   * model-tag: {key, value, previous}; model-untag: {key, previous}.
    */
   detail: Record<string, unknown>;
   actor: string;

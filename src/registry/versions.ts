@@ -2,7 +2,7 @@
 import { SluiceError } from '../errors.js';
 import { inTransaction, type Db, type Store } from '../store/index.js';
 import { getRunInfo } from '../tracking/index.js';
-import { appendEvent, lockModel, requireModel, resolveVersion, withAliasesAndTags } from './_model.js';
+import { appendEvent, DELETED_STAGE, describeModels, lockModel, requireModel, resolveVersion, withAliasesAndTags } from './_model.js';
 import { checkModelName } from './ref.js';
 import type { Attribution, ModelVersion, RegisteredModel } from './types.js';
 
@@ -94,7 +94,7 @@ export async function getModelVersion(db: Db, name: string, versionOrAlias: numb
 /** Every version of a model, newest first. */
 export async function listModelVersions(db: Db, name: string): Promise<ModelVersion[]> {
   await requireModel(db, name);
-  const rows = await db.selectFrom('model_versions').selectAll().where('name', '=', name).orderBy('version', 'desc').execute();
+  const rows = await db.selectFrom('model_versions').selectAll().where('name', '=', name).where('current_stage', '!=', DELETED_STAGE).orderBy('version', 'desc').execute();
   return withAliasesAndTags(db, name, rows);
 }
 
@@ -105,6 +105,7 @@ export async function findModelVersionByRun(db: Db, name: string, runId: string)
     .selectAll()
     .where('name', '=', name)
     .where('run_id', '=', runId)
+    .where('current_stage', '!=', DELETED_STAGE)
     .orderBy('version', 'desc')
     .executeTakeFirst();
   if (!row) return undefined;
@@ -112,20 +113,8 @@ export async function findModelVersionByRun(db: Db, name: string, runId: string)
   return mv;
 }
 
-/** All registered models by name, with their latest version and aliases. */
+/** All registered models by name, with their latest version, aliases and tags. */
 export async function listRegisteredModels(db: Db): Promise<RegisteredModel[]> {
-  const [models, latest, aliases] = await Promise.all([
-    db.selectFrom('registered_models').selectAll().orderBy('name').execute(),
-    db.selectFrom('model_versions').select((eb) => ['name', eb.fn.max('version').as('max')]).groupBy('name').execute(),
-    db.selectFrom('model_aliases').selectAll().orderBy('alias').execute(),
-  ]);
-  const latestByName = new Map(latest.map((l) => [l.name, l.max]));
-  return models.map((m) => ({
-    name: m.name,
-    description: m.description,
-    creationTime: m.creation_time,
-    lastUpdatedTime: m.last_updated_time,
-    latestVersion: latestByName.get(m.name) ?? null,
-    aliases: Object.fromEntries(aliases.filter((a) => a.name === m.name).map((a) => [a.alias, a.version])),
-  }));
+  const models = await db.selectFrom('registered_models').selectAll().orderBy('name').execute();
+  return describeModels(db, models);
 }

@@ -14,6 +14,9 @@ export async function migrateToLatest(db: Kysely<any>, dialect: StoreDialect): P
     provider: { getMigrations: async () => migrations(dialect) },
     migrationTableName: 'sluice_migration',
     migrationLockTableName: 'sluice_migration_lock',
+    // Parts add migrations side by side; a store that ran a later-numbered one first must still
+    // take one that sorts before it. Each migration only adds, so order between them is free.
+    allowUnorderedMigrations: true,
   });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error;

@@ -276,6 +276,8 @@ export interface Database {
   gate_results: GateResultsTable;
   source_states: SourceStatesTable;
   dataset_names: DatasetNamesTable;
+  prediction_log: PredictionLogTable;
+  feedback: FeedbackTable;
 }
 
 export type PipelineRun = Selectable<PipelineRunsTable>;
@@ -285,3 +287,34 @@ export type StepRunUpdate = Updateable<StepRunsTable>;
 export type DatasetVersionRow = Selectable<DatasetVersionsTable>;
 export type ModelVersionRow = Selectable<ModelVersionsTable>;
 export type TrackingRunRow = Selectable<TrackingRunsTable>;
+
+/** One predicted record, as a model server logged it (src/serving/prediction-log.ts). */
+export interface PredictionLogTable {
+  id: Generated<number>;
+  /** X-Request-Id of the request; with row_index, the key feedback joins on. */
+  request_id: string;
+  /** Position of the record in its request (0 for a single-record request). */
+  row_index: number;
+  model: string;
+  version: number;
+  route: string; // stable | canary | shadow | ...
+  at: number;
+  /** Of the whole request, from receipt to predictions ready. */
+  latency_ms: number;
+  /** JSON: the record as the model read it ({input: value}, null = missing). */
+  inputs: string;
+  /** JSON: {label, probabilities: {class: p}} or {value}. */
+  outputs: string;
+}
+
+/** A ground-truth label for a logged prediction, sent to POST /feedback. */
+export interface FeedbackTable {
+  id: Generated<number>;
+  request_id: string;
+  row_index: number;
+  /** JSON: the true label (string, number or boolean). */
+  label: string;
+  /** The model of the server that received it. */
+  model: string;
+  at: number;
+}

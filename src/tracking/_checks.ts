@@ -1,7 +1,8 @@
 /** Input checks shared by the tracking functions (MLflow's rules, mlflow/utils/validation.py). */
 import { SluiceError } from '../errors.js';
 
-const KEY = /^[/\w.\- ]{1,250}$/;
+/** MLflow's key characters (Python's \w is Unicode-aware, hence \p{L} and \p{N}). */
+const KEY = /^[/\p{L}\p{N}_.\- ]{1,250}$/u;
 
 /** Metric, param and tag keys: MLflow's characters, a relative path without "..". */
 export function checkKey(kind: 'metric' | 'param' | 'tag', key: string): void {

@@ -1,8 +1,11 @@
 /** Metrics: append-only histories, plus each key's latest value kept beside them. */
+import { sql } from 'kysely';
 import { SluiceError } from '../errors.js';
 import { inTransaction, type Db } from '../store/index.js';
 import { checkKey } from './_checks.js';
 import { chunks } from './_chunks.js';
+import { checkMaxResults, decodePageToken, encodePageToken } from './search/page-token.js';
+import { dialectOf } from './search/sql.js';
 import { getRunInfo, requireActiveRun, toMetricPoint } from './runs.js';
 import type { MetricInput, MetricPoint } from './types.js';
 
@@ -24,12 +27,15 @@ export async function logMetrics(db: Db, runId: string, points: readonly MetricI
   const rows = points.map((p) => toRow(runId, p, now));
   await inTransaction(db, async (trx) => {
     await requireActiveRun(trx, runId);
-    for (const batch of chunks(rows)) {
-      await trx
-        .insertInto('metrics')
-        .values(batch)
-        .onConflict((oc) => oc.columns(['run_id', 'key', 'step', 'timestamp', 'value', 'is_nan']).doNothing())
-        .execute();
+    if (dialectOf(trx) === 'postgres') await insertPostgres(trx, rows);
+    else {
+      for (const batch of chunks(rows)) {
+        await trx
+          .insertInto('metrics')
+          .values(batch)
+          .onConflict((oc) => oc.columns(['run_id', 'key', 'step', 'timestamp', 'value', 'is_nan']).doNothing())
+          .execute();
+      }
     }
     // One candidate per key (an upsert may not touch a row twice), then keep whichever of it
     // and the stored value is later.
@@ -38,7 +44,9 @@ export async function logMetrics(db: Db, runId: string, points: readonly MetricI
       const current = latest.get(row.key);
       if (!current || isLater(row, current)) latest.set(row.key, row);
     }
-    for (const batch of chunks([...latest.values()])) {
+    // Sorted by key, so that two writers upserting the same keys lock them in the same order.
+    const candidates = [...latest.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const batch of chunks(candidates)) {
       await trx
         .insertInto('latest_metrics')
         .values(batch)
@@ -64,19 +72,46 @@ export async function logMetrics(db: Db, runId: string, points: readonly MetricI
   });
 }
 
+/**
+ * PostgreSQL: all points as six array parameters expanded by unnest, rather than six parameters
+ * per point: the statement is parsed and planned once, whatever the batch size.
+ */
+async function insertPostgres(db: Db, rows: MetricRow[]): Promise<void> {
+  const column = <K extends keyof MetricRow>(k: K) => rows.map((r) => r[k]);
+  await sql`insert into metrics (run_id, key, value, timestamp, step, is_nan)
+    select * from unnest(${column('run_id')}::text[], ${column('key')}::text[], ${column('value')}::float8[],
+      ${column('timestamp')}::int8[], ${column('step')}::int8[], ${column('is_nan')}::int4[])
+    on conflict (run_id, key, step, timestamp, value, is_nan) do nothing`.execute(db);
+}
+
 /** Every point of one metric, by step then timestamp. Empty if the key was never logged. */
 export async function getMetricHistory(db: Db, runId: string, key: string): Promise<MetricPoint[]> {
+  return (await getMetricHistoryPage(db, runId, key)).points;
+}
+
+/** One page of a metric's history (all of it without maxResults), in the same order. */
+export async function getMetricHistoryPage(
+  db: Db,
+  runId: string,
+  key: string,
+  page: { maxResults?: number; pageToken?: string } = {},
+): Promise<{ points: MetricPoint[]; nextPageToken?: string }> {
+  const offset = decodePageToken(page.pageToken);
+  if (page.maxResults !== undefined) checkMaxResults(page.maxResults, 1_000_000_000);
   await getRunInfo(db, runId);
-  const rows = await db
+  let query = db
     .selectFrom('metrics')
     .select(['key', 'value', 'step', 'timestamp', 'is_nan'])
     .where('run_id', '=', runId)
     .where('key', '=', key)
     .orderBy('step')
     .orderBy('timestamp')
-    .orderBy('id')
-    .execute();
-  return rows.map(toMetricPoint);
+    .orderBy('id');
+  // SQLite takes OFFSET only after a LIMIT.
+  if (page.maxResults !== undefined || offset > 0) query = query.limit((page.maxResults ?? Number.MAX_SAFE_INTEGER - 1) + 1).offset(offset);
+  const rows = await query.execute();
+  if (page.maxResults === undefined || rows.length <= page.maxResults) return { points: rows.map(toMetricPoint) };
+  return { points: rows.slice(0, page.maxResults).map(toMetricPoint), nextPageToken: encodePageToken(offset + page.maxResults) };
 }
 
 /**

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { SluiceError } from '../errors.js';
 import type { Db, TrackingRunRow } from '../store/index.js';
-import type { MetricPoint, Run, RunInfo, RunStatus } from './types.js';
+import { loadRuns, toMetricPoint, toRunInfo } from './_load.js';
+import type { Run, RunInfo, RunStatus } from './types.js';
 
 export interface CreateRunOptions {
   experimentId: string;
@@ -14,6 +15,10 @@ export interface CreateRunOptions {
   userId?: string;
   /** Epoch ms; default now. */
   startTime?: number;
+  /** Default: a new uuid4 hex. */
+  runId?: string;
+  /** Default `sluice-artifacts:/<run_id>`. */
+  artifactUri?: string;
 }
 
 export async function createRun(db: Db, options: CreateRunOptions): Promise<RunInfo> {
@@ -30,7 +35,7 @@ export async function createRun(db: Db, options: CreateRunOptions): Promise<RunI
   if (experiment.lifecycle_stage !== 'active') {
     throw new SluiceError('CONFLICT', `Experiment '${options.experimentId}' is deleted`, { hint: 'Restore it or log to another experiment.' });
   }
-  const runId = randomUUID().replaceAll('-', '');
+  const runId = options.runId ?? randomUUID().replaceAll('-', '');
   const row: TrackingRunRow = {
     run_id: runId,
     experiment_id: options.experimentId,
@@ -40,7 +45,7 @@ export async function createRun(db: Db, options: CreateRunOptions): Promise<RunI
     start_time: options.startTime ?? Date.now(),
     end_time: null,
     lifecycle_stage: 'active',
-    artifact_uri: `sluice-artifacts:/${runId}`,
+    artifact_uri: options.artifactUri ?? `sluice-artifacts:/${runId}`,
     pipeline_run_id: options.pipelineRunId ?? null,
     step_name: options.stepName ?? null,
   };
@@ -79,22 +84,13 @@ export async function requireActiveRun(db: Db, runId: string): Promise<RunInfo> 
 }
 
 export async function getRun(db: Db, runId: string): Promise<Run> {
-  const info = await getRunInfo(db, runId);
-  const [params, metrics, tags, inputs, artifacts] = await Promise.all([
-    db.selectFrom('params').select(['key', 'value']).where('run_id', '=', runId).orderBy('key').execute(),
-    db.selectFrom('latest_metrics').selectAll().where('run_id', '=', runId).orderBy('key').execute(),
-    db.selectFrom('run_tags').select(['key', 'value']).where('run_id', '=', runId).orderBy('key').execute(),
-    db.selectFrom('run_inputs').select(['dataset_id', 'context']).where('run_id', '=', runId).orderBy('dataset_id').orderBy('context').execute(),
+  const row = await db.selectFrom('tracking_runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
+  if (!row) throw runNotFound(runId);
+  const [[run], artifacts] = await Promise.all([
+    loadRuns(db, [row]),
     db.selectFrom('run_artifacts').select(['path', 'digest', 'size']).where('run_id', '=', runId).orderBy('path').execute(),
   ]);
-  return {
-    info,
-    params: Object.fromEntries(params.map((p) => [p.key, p.value])),
-    metrics: Object.fromEntries(metrics.map((m) => [m.key, toMetricPoint(m)])),
-    tags: Object.fromEntries(tags.map((t) => [t.key, t.value])),
-    inputs: inputs.map((i) => ({ datasetId: i.dataset_id, context: i.context })),
-    artifacts,
-  };
+  return { ...run, artifacts };
 }
 
 export interface ListRunsOptions {
@@ -117,28 +113,9 @@ export async function listRuns(db: Db, options: ListRunsOptions = {}): Promise<R
   return rows.map(toRunInfo);
 }
 
-/** A stored metric row as a point; NaN is stored as 0 with is_nan = 1. */
-export function toMetricPoint(row: { key: string; value: number; step: number; timestamp: number; is_nan: number }): MetricPoint {
-  return { key: row.key, value: row.is_nan ? Number.NaN : row.value, step: row.step, timestamp: row.timestamp };
-}
+export { toMetricPoint };
 
-function toRunInfo(row: TrackingRunRow): RunInfo {
-  return {
-    runId: row.run_id,
-    experimentId: row.experiment_id,
-    runName: row.run_name,
-    userId: row.user_id,
-    status: row.status as RunStatus,
-    startTime: row.start_time,
-    endTime: row.end_time,
-    lifecycleStage: row.lifecycle_stage,
-    artifactUri: row.artifact_uri,
-    pipelineRunId: row.pipeline_run_id,
-    stepName: row.step_name,
-  };
-}
-
-function runNotFound(runId: string): SluiceError {
+export function runNotFound(runId: string): SluiceError {
   return new SluiceError('NOT_FOUND', `Run '${runId}' not found`, { hint: 'Check the run id (32 hex characters); listRuns() shows the runs there are.' });
 }
 

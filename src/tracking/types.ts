@@ -9,6 +9,7 @@ export interface Experiment {
   lifecycleStage: string;
   creationTime: number;
   lastUpdateTime: number;
+  tags: Record<string, string>;
 }
 
 export interface RunInfo {
@@ -63,4 +64,18 @@ export interface Run {
   tags: Record<string, string>;
   inputs: RunInput[];
   artifacts: RunArtifact[];
+}
+
+/** A dataset a run read, as MLflow's log-inputs records it. */
+export interface DatasetInput {
+  dataset: {
+    name: string;
+    digest: string;
+    sourceType: string;
+    source: string;
+    schema?: string;
+    profile?: string;
+  };
+  /** Includes mlflow.data.context (training, validation, ...) when given. */
+  tags: Record<string, string>;
 }

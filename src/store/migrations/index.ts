@@ -7,13 +7,17 @@ import type { StoreDialect } from '../store.js';
 import { initial } from './0001_initial.js';
 import { trackingServer } from './0002_tracking_server.js';
 import { sourceStates } from './0002_source_states.js';
+import { searchIndexes } from './0003_search_indexes.js';
 import { datasetNames } from './0003_dataset_names.js';
+import { predictionLog } from './0004_prediction_log.js';
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
     '0002_tracking_server': trackingServer(dialect),
     '0002_source_states': sourceStates,
+    '0003_search_indexes': searchIndexes,
     '0003_dataset_names': datasetNames,
+    '0004_prediction_log': predictionLog(dialect),
   };
 }

@@ -134,7 +134,7 @@ export function trainGbdt(train: Table, options: GbdtOptions, validation?: Table
   return { model, history, bestIteration, warnings };
 }
 
-function column(table: Table, name: string, where: string): Column {
+export function column(table: Table, name: string, where: string): Column {
   const col = table.columns.find((c) => c.name === name);
   if (!col) {
     throw new SluiceError('SCHEMA_MISMATCH', `Column '${name}' is not in the ${where} table`, {
@@ -147,7 +147,7 @@ function column(table: Table, name: string, where: string): Column {
   return col;
 }
 
-function selectFeatures(train: Table, o: GbdtOptions): Column[] {
+export function selectFeatures(train: Table, o: Pick<GbdtOptions, 'target' | 'features' | 'exclude'>): Column[] {
   const exclude = new Set(o.exclude ?? []);
   for (const name of exclude) column(train, name, 'training');
   const names = o.features ?? train.columns.map((c) => c.name).filter((name) => name !== o.target && !exclude.has(name));
@@ -158,7 +158,7 @@ function selectFeatures(train: Table, o: GbdtOptions): Column[] {
 }
 
 /** Features with at least two non-empty bins; the others can never split, which is worth a warning. */
-function usableFeatures(binned: Uint8Array[], bins: number[], infos: FeatureInfo[], minCount: number, warnings: string[]): Int32Array {
+export function usableFeatures(binned: Uint8Array[], bins: number[], infos: FeatureInfo[], minCount: number, warnings: string[]): Int32Array {
   const out: number[] = [];
   binned.forEach((col, f) => {
     const seen = new Uint8Array(bins[f]);
