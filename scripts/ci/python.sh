@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Installs the Python packages Sluice's tests use: the MLflow client (mlflow-skinny, the light
-# package without the server) for test/server/python-client.test.ts. Idempotent; run by .ci/run.
-#   bash scripts/ci/python.sh
+# Installs the Python packages Sluice's tests use — what users bring, never Sluice's own code:
+# the MLflow client (mlflow-skinny, without the server) for the tracking-server and command-step
+# tests, and scikit-learn, skl2onnx, pandas and pyarrow for the command-trainer example.
+# Idempotent; run by .ci/run:  bash scripts/ci/python.sh
 set -euo pipefail
 python="${PYTHON:-python3}"
-version="3.17.2"
-if "$python" -c "import mlflow, sys; sys.exit(0 if mlflow.__version__ == '$version' else 1)" 2>/dev/null; then
-  echo "python.sh: mlflow-skinny $version already installed" >&2
+packages=("mlflow-skinny==3.17.2" "scikit-learn==1.9.1" "skl2onnx==1.20.0" "pandas==3.1.1" "pyarrow==26.0.1")
+if "$python" - <<'PY' 2>/dev/null; then
+import mlflow, sklearn, skl2onnx, pandas, pyarrow
+assert mlflow.__version__ == "3.17.2"
+PY
+  echo "python.sh: ${packages[*]} already installed" >&2
   exit 0
 fi
-"$python" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "mlflow-skinny==$version" >&2
-"$python" -c "import mlflow; print('python.sh: mlflow', mlflow.__version__)" >&2
+"$python" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "${packages[@]}" >&2
+"$python" -c "import mlflow, sklearn, skl2onnx; print('python.sh: mlflow', mlflow.__version__, 'scikit-learn', sklearn.__version__, 'skl2onnx', skl2onnx.__version__)" >&2

@@ -12,6 +12,7 @@ import { getModelVersion } from '../registry/index.js';
 import type { Project } from '../project.js';
 import { createRun, endRun, getOrCreateExperiment, logInputs, logMetrics, logParams, setTags } from '../tracking/index.js';
 import { fetchUrlSource } from '../data/fetch-url.js';
+import { trackingEnvFor } from '../server/tracking-env.js';
 import { LocalExecutor, type Executor } from './executor.js';
 import { computeCacheKey, hashCodeFiles, hashFile, sluiceCodeHash } from './cache-key.js';
 import type { RunEvent, StepEndStatus } from './events.js';
@@ -72,6 +73,12 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
   const errors: { step: string; message: string; code?: string }[] = [];
   const codeHash = await sluiceCodeHash();
   let stopping = false;
+  let server: Promise<{ url: string; close: () => Promise<void> }> | undefined;
+  const trackingServer = async (): Promise<string> => {
+    if (process.env.SLUICE_TRACKING_URI) return process.env.SLUICE_TRACKING_URI;
+    server ??= import('../server/index.js').then(({ startServer }) => startServer(project, { host: '127.0.0.1', port: 0, logger: false }));
+    return (await server).url;
+  };
 
   const finishNode = async (node: PlanNode, status: StepEndStatus, t0: number, extra: { error?: string; failure?: string | null; reason?: string } = {}) => {
     state.set(node.id, status === 'failed' ? 'failed' : status === 'skipped' ? 'skipped' : 'done');
@@ -164,7 +171,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
     const log = new StepLog(liveLogPath(project.workspace, runId, node.id));
     await log.open();
     let trackingRunId: string | null = null;
-    if (node.kind === 'train' || node.kind === 'search') {
+    if (node.kind === 'train' || node.kind === 'search' || node.kind === 'command') {
       const experiment = await getOrCreateExperiment(store.db, config.project);
       const run = await createRun(store.db, { experimentId: experiment.experimentId, runName: `${node.id}-${runId.slice(-6)}`, pipelineRunId: runId, stepName: node.id });
       const id = run.runId;
@@ -181,7 +188,9 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
       artifacts,
       executor,
       inputs,
-      env: trackingRunId ? { SLUICE_TRACKING_RUN_ID: trackingRunId } : {},
+      // A command step logs into its tracking run with any MLflow client: it gets the tracking
+      // server's URI (a team server's, or one this run starts on loopback) and the run id.
+      env: trackingRunId ? (node.kind === 'command' ? trackingEnvFor(trackingRunId, await trackingServer()) : { SLUICE_TRACKING_RUN_ID: trackingRunId }) : {},
       onOutput: (text, stream) => {
         log.write(text);
         emit({ type: 'step-output', step: node.id, text, stream });
@@ -267,6 +276,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
     await Promise.race(running.values());
   }
 
+  if (server) await (await server).close();
   return finalizeRun({
     project,
     runId,
