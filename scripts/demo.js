@@ -16,20 +16,29 @@ function step(title, args, { allowFail = false } = {}) {
     console.error(`\ndemo stopped: \`sluice ${args.join(' ')}\` exited with code ${r.status}`);
     process.exit(r.status ?? 1);
   }
+  return r.status;
 }
 
-step('1. Run the pipeline: acquire → validate → prepare → split → train → evaluate → gate → register', ['run', '--quiet']);
+step(
+  '1. The pipeline: acquire → validate → prepare → data gate (expectations, PII, bias) → split → train (GBDT and a logistic baseline) → evaluate (metrics, fairness) → gates → register',
+  ['run', '--quiet'],
+);
 step('2. Run it again: nothing changed, so every step is reused from the cache', ['run', '--quiet']);
-step('3. The model version and everything that made it', ['models', 'show', 'income']);
-step('4. The pipeline run: steps, timings, gates, datasets', ['runs', 'show', 'latest']);
-step('5. Dataset versions (content-addressed Parquet with schema and lineage)', ['datasets', 'list']);
-step("6. A step's stored log", ['logs', 'latest', '--step', 'train', '--grep', 'converged|iteration 1:']);
+step('3. The registered model and everything that made it: data versions, code, params, metrics, fairness, gates', ['models', 'show', 'income@champion']);
+step('4. The pipeline run: steps, timings, memory, gates, datasets', ['runs', 'show', 'latest']);
+step('5. A dataset version: its checks (expectations, PII scan, bias) and statistics profile', ['datasets', 'show', 'checked']);
+step('6. What changed between the training and the test data', ['datasets', 'diff', 'split.train', 'checked_test']);
+step('7. Experiments, searched with the MLflow filter syntax (the same API `sluice server` serves to MLflow clients)', ['runs', 'search', 'metrics.test_roc_auc > 0.9', '--order-by', 'metrics.test_roc_auc DESC']);
+step("8. A step's stored log", ['logs', 'latest', '--step', 'train', '--grep', 'trees|iteration 1:']);
 
 console.log(`
 Where to look:
-  examples/income/sluice.yaml        the pipeline, its gates and registration
-  examples/income/.sluice/sluice.db  the metadata store (SQLite; set SLUICE_DATABASE_URL=postgres://… for PostgreSQL)
-  examples/income/.sluice/artifacts  the content-addressed artifact store (datasets, models, logs)
-Try: npx sluice -C examples/income run --force     (rerun everything)
-     npx sluice -C examples/income runs list
+  examples/income/sluice.yaml        the pipeline, its data checks, gates and registration
+  examples/income/.sluice/sluice.db  the metadata store (SQLite; SLUICE_DATABASE_URL=postgres://… for PostgreSQL)
+  examples/income/.sluice/artifacts  the content-addressed artifact store (datasets, model packages, reports, logs)
+Try:
+  npx sluice -C examples/income run --force              rerun everything
+  npx sluice -C examples/income server                   MLflow-compatible tracking server and REST API on :5000
+  npx sluice -C examples/income datasets show checked --html report.html
+  npx sluice -C examples/flights run                     3 million flights, one source per month
 `);

@@ -6,6 +6,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { SluiceError, errorMessage, isSluiceError } from '../errors.js';
+import { registerDeployCommands } from './commands/deploy.js';
+import { registerEnvCommands } from './commands/env.js';
 import { registerDataInfer } from './commands/data.js';
 import { registerDatasetCommands } from './commands/datasets.js';
 import { registerExperimentCommands } from './commands/exp.js';
@@ -16,6 +18,7 @@ import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommands } from './commands/runs.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerServerCommand } from './commands/server.js';
+import { registerServeCommand } from './commands/serve.js';
 import { c, printJson } from './output.js';
 
 export function buildProgram(): Command {
@@ -48,6 +51,9 @@ export function buildProgram(): Command {
   registerSchemaCommand(program);
   registerExperimentCommands(program);
   registerServerCommand(program);
+  registerServeCommand(program);
+  registerDeployCommands(program);
+  registerEnvCommands(program);
   return program;
 }
 

@@ -160,8 +160,14 @@ export async function insertDatasetVersion(db: Db, v: NewDatasetVersion): Promis
     .values({ project: v.project, name: v.name, dataset_id: v.id, ...naming })
     .onConflict((oc) => oc.columns(['project', 'name', 'dataset_id']).doUpdateSet(naming))
     .execute();
-  const existing = await db.selectFrom('dataset_versions').select('id').where('id', '=', v.id).executeTakeFirst();
-  if (existing) return false;
+  const existing = await db.selectFrom('dataset_versions').select(['id', 'profile']).where('id', '=', v.id).executeTakeFirst();
+  if (existing) {
+    // A version recorded before profiles existed gets one the first time it is seen again.
+    if (existing.profile === null && v.profile !== undefined) {
+      await db.updateTable('dataset_versions').set({ profile: JSON.stringify(v.profile) }).where('id', '=', v.id).execute();
+    }
+    return false;
+  }
   await db
     .insertInto('dataset_versions')
     .values({

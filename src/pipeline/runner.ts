@@ -113,6 +113,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
     }
     if (node.kind === 'register') {
       // Registration happens in the final transaction, once the whole run has succeeded.
+      await updateStepRun(store.db, stepRunId, { status: 'succeeded', started_at: Date.now(), ended_at: Date.now() });
       await finishNode(node, 'succeeded', t0);
       return;
     }

@@ -80,7 +80,10 @@ export function registerModelCommands(program: Command): void {
         console.log(`\n${c.bold('gates')}`);
         for (const g of data.gates) {
           console.log(`  ${g.gate}: ${statusColor(g.status)}`);
-          for (const ch of g.checks) console.log(`    ${ch.passed ? c.green('✓') : c.red('✗')} ${ch.metric} ${fmtNum(ch.actual)} ${ch.op} ${ch.threshold}`);
+          for (const ch of g.checks as { metric: string; message?: string; passed: boolean; severity?: string; skipped?: boolean; actual: number | null; op: string; threshold: number }[]) {
+            const mark = ch.skipped ? c.dim('–') : ch.passed ? c.green('✓') : ch.severity === 'warn' ? c.yellow('⚠') : c.red('✗');
+            console.log(`    ${mark} ${ch.message ?? `${ch.metric} ${fmtNum(ch.actual)} ${ch.op} ${ch.threshold}`}`);
+          }
         }
         if (history.length) {
           console.log(`\n${c.bold('history')}`);

@@ -70,15 +70,17 @@ export function registerRunsCommands(program: Command): void {
         );
         for (const g of data.gates) {
           console.log(`\ngate ${c.bold(g.gate)}: ${statusColor(g.status)}`);
-          for (const d of g.details as { metric: string; op: string; threshold: number; actual: number | null; passed: boolean }[]) {
-            console.log(`  ${d.passed ? c.green('✓') : c.red('✗')} ${d.metric} ${fmtNum(d.actual)} ${d.op} ${d.threshold}`);
+          for (const d of g.details as { metric: string; message?: string; passed: boolean; severity?: string; skipped?: boolean }[]) {
+            const mark = d.skipped ? c.dim('–') : d.passed ? c.green('✓') : d.severity === 'warn' ? c.yellow('⚠') : c.red('✗');
+            console.log(`  ${mark} ${d.message ?? d.metric}`);
           }
         }
         if (datasets.length) console.log(`\ndatasets: ${datasets.map((d) => `${d.name} ${c.dim(d.id)}`).join(', ')}`);
         for (const t of tracking) {
           const metrics = Object.entries(t.metrics)
             .map(([k, p]) => [k, p.value] as const)
-            .filter(([k]) => !['tp', 'fp', 'tn', 'fn', 'rows', 'iterations'].some((x) => k.endsWith(x)));
+            // The headline figures; fairness per attribute and the confusion counts are in --json.
+            .filter(([k]) => !k.includes('.') && !['tp', 'fp', 'tn', 'fn', 'rows', 'iterations'].some((x) => k.endsWith(x)));
           console.log(`\ntracking run ${t.info.runId} ${c.dim(`(${t.info.runName})`)}`);
           console.log(`  ${metrics.map(([k, v]) => `${k}=${fmtNum(v)}`).join('  ')}`);
         }
