@@ -18,8 +18,9 @@
 import { SluiceError } from '../../errors.js';
 import type { FeatureInfo, ForestModel, ForestTree } from '../forest/types.js';
 import type { ModelSignature, SignatureInput } from '../package/signature.js';
-import { checkExportable, INTERNAL, MISSING_STRING } from './_common.js';
-import { attr, DataType, doubles, encodeModel, type Node, type ValueInfo } from './proto.js';
+import { MISSING_STRING } from './_common.js';
+import { treeEnsembleFront } from './_tree-front.js';
+import { attr, doubles, encodeModel } from './proto.js';
 
 const ML = 'ai.onnx.ml';
 
@@ -28,44 +29,7 @@ export function forestToOnnx(model: ForestModel): Uint8Array {
     throw new SluiceError('ARTIFACT_CORRUPT', `Not a Sluice random forest model (format '${String(model.format)}', version ${String(model.version)})`);
   }
   const regression = model.task === 'regression';
-  const outputs: ValueInfo[] = regression
-    ? [{ name: 'value', dataType: DataType.FLOAT, shape: [null, 1] }]
-    : [
-        { name: 'label', dataType: DataType.STRING, shape: [null] },
-        { name: 'probabilities', dataType: DataType.FLOAT, shape: [null, model.classes.length] },
-      ];
-  checkExportable('random forest', model.features, outputs.map((o) => o.name));
-
-  const inputs: ValueInfo[] = [];
-  const nodes: Node[] = [];
-  const columns: string[] = [];
-  for (const f of model.features) {
-    if (f.kind === 'numeric') {
-      inputs.push({ name: f.name, dataType: DataType.DOUBLE, shape: [null, 1] });
-      columns.push(f.name);
-      continue;
-    }
-    inputs.push({ name: f.name, dataType: DataType.STRING, shape: [null, 1] });
-    const code = `${INTERNAL}code:${f.name}`;
-    const codeDouble = `${INTERNAL}code64:${f.name}`;
-    nodes.push(
-      {
-        op: 'LabelEncoder',
-        domain: ML,
-        inputs: [f.name],
-        outputs: [code],
-        attributes: {
-          keys_strings: attr.strings([...f.categories, MISSING_STRING]),
-          values_floats: attr.floats([...f.categories.map((_, i) => i), NaN]),
-          default_float: attr.float(f.categories.length), // 'other'
-        },
-      },
-      { op: 'Cast', inputs: [code], outputs: [codeDouble], attributes: { to: attr.int(DataType.DOUBLE) } },
-    );
-    columns.push(codeDouble);
-  }
-  const X = `${INTERNAL}features`;
-  nodes.push({ op: 'Concat', inputs: columns, outputs: [X], attributes: { axis: attr.int(1) } });
+  const { inputs, outputs, nodes, features: X } = treeEnsembleFront('random forest', model);
 
   const T = model.trees.length;
   const K = model.outputs;

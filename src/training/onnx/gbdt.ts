@@ -27,8 +27,9 @@
 import { SluiceError } from '../../errors.js';
 import type { FeatureInfo, GbdtModel, GbdtTree } from '../gbdt/types.js';
 import type { ModelSignature, SignatureInput } from '../package/signature.js';
-import { checkExportable, INTERNAL, MISSING_STRING } from './_common.js';
-import { attr, DataType, doubles, encodeModel, type Attribute, type Node, type ValueInfo } from './proto.js';
+import { MISSING_STRING } from './_common.js';
+import { treeEnsembleFront } from './_tree-front.js';
+import { attr, doubles, encodeModel, type Attribute, type Node } from './proto.js';
 
 const ML = 'ai.onnx.ml';
 
@@ -37,45 +38,7 @@ export function gbdtToOnnx(model: GbdtModel): Uint8Array {
     throw new SluiceError('ARTIFACT_CORRUPT', `Not a Sluice GBDT model (format '${String(model.format)}', version ${String(model.version)})`);
   }
   const regression = model.task === 'regression';
-  const outputs: ValueInfo[] = regression
-    ? [{ name: 'value', dataType: DataType.FLOAT, shape: [null, 1] }]
-    : [
-        { name: 'label', dataType: DataType.STRING, shape: [null] },
-        { name: 'probabilities', dataType: DataType.FLOAT, shape: [null, model.classes.length] },
-      ];
-  checkExportable('GBDT', model.features, outputs.map((o) => o.name));
-
-  const inputs: ValueInfo[] = [];
-  const nodes: Node[] = [];
-  const columns: string[] = [];
-  for (const f of model.features) {
-    if (f.kind === 'numeric') {
-      inputs.push({ name: f.name, dataType: DataType.DOUBLE, shape: [null, 1] });
-      columns.push(f.name);
-      continue;
-    }
-    inputs.push({ name: f.name, dataType: DataType.STRING, shape: [null, 1] });
-    const code = `${INTERNAL}code:${f.name}`;
-    const codeDouble = `${INTERNAL}code64:${f.name}`;
-    // Codes are small integers and NaN: exact in float32, so LabelEncoder's float output loses nothing.
-    nodes.push(
-      {
-        op: 'LabelEncoder',
-        domain: ML,
-        inputs: [f.name],
-        outputs: [code],
-        attributes: {
-          keys_strings: attr.strings([...f.categories, MISSING_STRING]),
-          values_floats: attr.floats([...f.categories.map((_, i) => i), NaN]),
-          default_float: attr.float(f.categories.length), // 'other'
-        },
-      },
-      { op: 'Cast', inputs: [code], outputs: [codeDouble], attributes: { to: attr.int(DataType.DOUBLE) } },
-    );
-    columns.push(codeDouble);
-  }
-  const X = `${INTERNAL}features`;
-  nodes.push({ op: 'Concat', inputs: columns, outputs: [X], attributes: { axis: attr.int(1) } });
+  const { inputs, outputs, nodes, features: X } = treeEnsembleFront('GBDT', model);
   nodes.push(regression ? _regressor(model, X) : _classifier(model, X));
 
   return encodeModel(
