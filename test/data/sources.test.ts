@@ -71,8 +71,8 @@ steps:
 
   it('reads an Arrow IPC file', async () => {
     const { tableFromArrays, tableToIPC } = await import('apache-arrow');
-    const dir = makeProject({ 'sluice.yaml': project('path: t.arrow\ncolumns: { id: integer, score: double, name: string }') });
-    const table = tableFromArrays({ id: Int32Array.from([1, 2, 3]), score: Float64Array.from([0.5, 1.5, 2.5]), name: ['a', 'b', 'c'] });
+    const dir = makeProject({ 'sluice.yaml': project('path: t.arrow\ncolumns: { id: integer, score: double, tag: string }') });
+    const table = tableFromArrays({ id: Int32Array.from([1, 2, 3]), score: Float64Array.from([0.5, 1.5, 2.5]), tag: ['a', 'b', 'c'] });
     writeFileSync(join(dir, 't.arrow'), tableToIPC(table, 'file'));
     const r = run(dir);
     expect(r.code, JSON.stringify(r.data.errors)).toBe(0);
@@ -165,10 +165,10 @@ describe('query sources on PostgreSQL', () => {
     const client = new pg.Client({ connectionString: pgUrl });
     await client.connect();
     const table = `src_${Date.now()}`;
-    await client.query(`CREATE TABLE ${table} AS SELECT g AS id, g * 0.5 AS score, 'n' || g AS name, DATE '2001-01-01' + g AS day FROM generate_series(1, 25000) g`);
+    await client.query(`CREATE TABLE ${table} AS SELECT g AS id, g * 0.5 AS score, 'n' || g AS tag, DATE '2001-01-01' + g AS day FROM generate_series(1, 25000) g`);
     try {
       const dir = makeProject({
-        'sluice.yaml': project(`query: "SELECT id, score, name, day FROM ${table} WHERE id % 2 = 0"\nconnection: \${SOURCE_PG}\ncolumns: { id: integer, score: double, name: string, day: date }`),
+        'sluice.yaml': project(`query: "SELECT id, score, tag, day FROM ${table} WHERE id % 2 = 0"\nconnection: \${SOURCE_PG}\ncolumns: { id: integer, score: double, tag: string, day: date }`),
       });
       const r = sluice(dir, ['run', '--json'], { SOURCE_PG: pgUrl });
       const data = JSON.parse(r.stdout) as Summary;
