@@ -162,21 +162,29 @@ describe('query sources on PostgreSQL', () => {
   it.skipIf(!pgUrl && !process.env.CI)('reads a query result through a cursor', async () => {
     if (!pgUrl) throw new Error('PostgreSQL is required in CI: set SLUICE_TEST_POSTGRES_URL (scripts/ci/postgres.sh)');
     const { default: pg } = await import('pg');
-    const client = new pg.Client({ connectionString: pgUrl });
+    // A database of its own: the test role may create databases, not tables in 'postgres'.
+    const database = `sluice_src_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    const url = new URL(pgUrl);
+    url.pathname = `/${database}`;
+    const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
-    const table = `src_${Date.now()}`;
+    const table = 'src';
     await client.query(`CREATE TABLE ${table} AS SELECT g AS id, g * 0.5 AS score, 'n' || g AS tag, DATE '2001-01-01' + g AS day FROM generate_series(1, 25000) g`);
     try {
       const dir = makeProject({
         'sluice.yaml': project(`query: "SELECT id, score, tag, day FROM ${table} WHERE id % 2 = 0"\nconnection: \${SOURCE_PG}\ncolumns: { id: integer, score: double, tag: string, day: date }`),
       });
-      const r = sluice(dir, ['run', '--json'], { SOURCE_PG: pgUrl });
+      const r = sluice(dir, ['run', '--json'], { SOURCE_PG: url.toString() });
       const data = JSON.parse(r.stdout) as Summary;
       expect(r.code, JSON.stringify(data.errors)).toBe(0);
       expect(rowsOf(data)).toBe(12500);
     } finally {
-      await client.query(`DROP TABLE ${table}`);
       await client.end();
+      await admin.query(`DROP DATABASE ${database}`);
+      await admin.end();
     }
   });
 });
