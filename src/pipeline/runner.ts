@@ -278,6 +278,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
   }
 
   if (server) await (await server).close();
+  if (!options.keepWorkdir) await rm(join(project.workspace, 'work', runId), { recursive: true, force: true });
   return finalizeRun({
     project,
     runId,
