@@ -19,7 +19,9 @@ await build({
   // Native add-ons and the heavy engines stay outside, loaded only when a command needs them.
   external: ['better-sqlite3', 'pg', '@duckdb/node-api', 'onnxruntime-node', /^node:/],
   logLevel: 'warn',
-  output: { file: join(dist, 'sluice.js'), format: 'esm', codeSplitting: false, sourcemap: false },
+  // Chunks beside the entry, at the root of dist/ (src/dist-path.ts relies on that), so each
+  // command's code loads only when that command runs.
+  output: { dir: dist, entryFileNames: 'sluice.js', chunkFileNames: 'sluice-[name]-[hash].js', format: 'esm', sourcemap: false },
 });
 
 const { hashDist } = await import(join(dist, 'pipeline', 'cache-key.js'));
