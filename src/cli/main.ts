@@ -6,22 +6,43 @@
  */
 import { Command, CommanderError } from 'commander';
 import { SluiceError, errorMessage, isSluiceError } from '../errors.js';
-import { registerDeployCommands } from './commands/deploy.js';
-import { registerEnvCommands } from './commands/env.js';
-import { registerDataInfer } from './commands/data.js';
-import { registerDatasetCommands } from './commands/datasets.js';
-import { registerExperimentCommands } from './commands/exp.js';
-import { registerInitCommand } from './commands/init.js';
-import { registerLogsCommand } from './commands/logs.js';
-import { registerModelCommands } from './commands/models.js';
-import { registerRunCommand } from './commands/run.js';
-import { registerRunsCommands } from './commands/runs.js';
-import { registerSchemaCommand } from './commands/schema.js';
-import { registerServerCommand } from './commands/server.js';
-import { registerServeCommand } from './commands/serve.js';
 import { c, printJson } from './output.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded only when that command runs: the server, the model server and
+ * the deployment router bring fastify and prom-client, which a cached `sluice run` should not
+ * pay for at start-up. Help (or an unknown command) loads them all.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  init: () => import('./commands/init.js').then((m) => m.registerInitCommand),
+  run: () => import('./commands/run.js').then((m) => m.registerRunCommand),
+  logs: () => import('./commands/logs.js').then((m) => m.registerLogsCommand),
+  runs: () => import('./commands/runs.js').then((m) => m.registerRunsCommands),
+  models: () => Promise.all([import('./commands/models.js'), import('./commands/models-tag.js')]).then(([m, t]) => (p: Command) => (m.registerModelCommands(p), t.registerModelTagCommand(p))),
+  datasets: () => import('./commands/datasets.js').then((m) => m.registerDatasetCommands),
+  data: () => import('./commands/data.js').then((m) => m.registerDataInfer),
+  schema: () => import('./commands/schema.js').then((m) => m.registerSchemaCommand),
+  exp: () => import('./commands/exp.js').then((m) => m.registerExperimentCommands),
+  server: () => import('./commands/server.js').then((m) => m.registerServerCommand),
+  serve: () => import('./commands/serve.js').then((m) => m.registerServeCommand),
+  deploy: () => import('./commands/deploy.js').then((m) => m.registerDeployCommands),
+  rollback: () => import('./commands/deploy.js').then((m) => m.registerDeployCommands),
+  env: () => import('./commands/env.js').then((m) => m.registerEnvCommands),
+};
+
+/** The command named on the command line, skipping the global options. */
+function requestedCommand(argv: string[]): string | undefined {
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-C' || a === '--project') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('sluice')
     .description('Continuous delivery for machine learning: data → train → evaluate → gate → register.')
     .version('0.1.0')
@@ -41,24 +62,19 @@ export function buildProgram(): Command {
         root.setOptionValue('project', '.');
       }
     });
-  registerInitCommand(program);
-  registerRunCommand(program);
-  registerLogsCommand(program);
-  registerRunsCommands(program);
-  registerModelCommands(program);
-  registerDatasetCommands(program);
-  registerDataInfer(program);
-  registerSchemaCommand(program);
-  registerExperimentCommands(program);
-  registerServerCommand(program);
-  registerServeCommand(program);
-  registerDeployCommands(program);
-  registerEnvCommands(program);
+  const name = requestedCommand(argv);
+  const loaders = name && COMMANDS[name] ? [COMMANDS[name]] : [...new Set(Object.values(COMMANDS))];
+  const registered = new Set<Register>();
+  for (const register of await Promise.all(loaders.map((load) => load()))) {
+    if (registered.has(register)) continue;
+    registered.add(register);
+    register(program);
+  }
   return program;
 }
 
 async function main(): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram();
   const wantsJson = process.argv.includes('--json');
   try {
     await program.parseAsync(process.argv);

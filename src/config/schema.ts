@@ -3,6 +3,7 @@ import { biasConfigSchema } from '../data/bias/index.js';
 import { expectationSchema } from '../data/expectations/index.js';
 import { piiPolicySchema } from '../data/pii/index.js';
 import { gateCheckSchema } from '../evaluation/gate-schemas.js';
+import { environmentsSchema } from './environments.js';
 import { BYTES_PATTERN, DURATION_PATTERN, _toBytes, _toMilliseconds } from './units.js';
 
 /** Names of sources, steps, gates and named outputs. */
@@ -306,6 +307,7 @@ export const projectSchema = z.strictObject({
   register: registerSchema.optional(),
   pii: piiPolicySchema.prefault({}).describe('What to do with personal data found in any dataset: per column block, mask or allow; anything else found fails the data gate.'),
   defaults: z.strictObject({ resources: resourcesSchema.prefault({}) }).prefault({}),
+  environments: environmentsSchema,
 });
 
 export type ProjectConfig = z.output<typeof projectSchema>;

@@ -278,6 +278,7 @@ export interface Database {
   dataset_names: DatasetNamesTable;
   prediction_log: PredictionLogTable;
   feedback: FeedbackTable;
+  deployment_revisions: DeploymentRevisionsTable;
 }
 
 export type PipelineRun = Selectable<PipelineRunsTable>;
@@ -317,4 +318,23 @@ export interface FeedbackTable {
   /** The model of the server that received it. */
   model: string;
   at: number;
+}
+
+/** One change of what an environment serves (src/deploy/revisions.ts). */
+export interface DeploymentRevisionsTable {
+  id: Generated<number>;
+  environment: string;
+  /** The version this revision brings (for a rollback: the version returned to). */
+  model: string;
+  version: number;
+  strategy: string; // direct | bluegreen | canary | shadow | rollback
+  /** JSON: [{model, version, route, weight}] as applied last. */
+  traffic: string;
+  status: string; // deploying | applied | failed | rolled_back | superseded | shadowing | ended
+  actor: string;
+  reason: string | null;
+  /** JSON: health, smoke, analysis and shadow figures, the error if any. */
+  detail: string;
+  created_at: number;
+  updated_at: number;
 }

@@ -25,8 +25,10 @@ export function registerEnvCommands(program: Command): void {
       if (opts.json) process.stdout.write(`${JSON.stringify({ url: environment.url, environment: opts.env, pid: process.pid, ...environment.state() })}\n`);
       else process.stderr.write(`Environment ${opts.env} at ${environment.url} (Ctrl-C stops)\n`);
       await untilSignal();
-      await environment.close();
-      await project.close();
+      await whileAlive(async () => {
+        await environment.close();
+        await project.close();
+      });
     });
   env
     .command('up')
@@ -40,7 +42,19 @@ export function registerEnvCommands(program: Command): void {
       if (opts.json) process.stdout.write(`${JSON.stringify({ url: server.url, model: name, version, pid: process.pid })}\n`);
       else process.stdout.write(`${server.url}\n`);
       await untilSignal();
-      await server.close();
+      await whileAlive(() => server.close());
+    });
+  env
+    .command('status')
+    .description("what an environment's running router serves now: the split, the version kept for rollback, the shadow's report")
+    .requiredOption('--env <name>', 'environment from sluice.yaml')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { env: string; json?: boolean }, cmd: Command) => {
+      const { deployClient, unknownEnvironment } = await import('../../deploy/index.js');
+      const config = await withProject(cmd, async (project) => project.config.environments[opts.env] ?? Promise.reject(unknownEnvironment(project, opts.env)));
+      const state = await deployClient(opts.env, config).state();
+      if (opts.json) return printJson(state);
+      console.log(JSON.stringify(state, null, 2));
     });
   env
     .command('history')
@@ -71,3 +85,13 @@ function untilSignal(): Promise<void> {
   });
 }
 
+
+/** Keeps the process alive until `fn` settles: a close that waits on unreferenced handles still finishes. */
+async function whileAlive(fn: () => Promise<void>): Promise<void> {
+  const timer = setInterval(() => {}, 1000);
+  try {
+    await fn();
+  } finally {
+    clearInterval(timer);
+  }
+}

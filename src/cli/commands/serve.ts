@@ -11,6 +11,7 @@ interface ServeOptions {
   logSample: number;
   bodyLimit?: string;
   route?: string;
+  drainMs: number;
   logLevel: string;
   json?: boolean;
 }
@@ -26,9 +27,11 @@ export function registerServeCommand(program: Command): void {
     .option('--log-sample <share>', 'share of requests written to the prediction log, 0 to 1', _number, 1)
     .option('--body-limit <size>', "largest request body, e.g. '16MiB' (larger ones get 413)")
     .option('--route <name>', 'label on metrics and logged predictions: stable, canary, shadow, ...')
+    .option('--drain-ms <ms>', 'on SIGTERM, how long readiness reports 503 while requests are still served, before closing', _number, 0)
     .option('--log-level <level>', 'server log level on stderr: fatal, error, warn, info, debug, silent', 'warn')
     .option('--json', 'print one JSON line with the URL once the server is ready')
     .action(async (ref: string, opts: ServeOptions, cmd: Command) => {
+      if (!(opts.drainMs >= 0)) throw new SluiceError('USAGE', `Invalid drain time '${opts.drainMs}'`, { hint: 'Give milliseconds from 0.' });
       // Loaded on demand: fastify, prom-client and onnxruntime are not needed by other commands.
       const { startModelServer } = await import('../../serving/index.js');
       let bodyLimit: number | undefined;
@@ -64,7 +67,7 @@ export function registerServeCommand(program: Command): void {
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });
-      await server.close();
+      await server.close({ drainMs: opts.drainMs });
     });
 }
 

@@ -10,6 +10,7 @@ import { sourceStates } from './0002_source_states.js';
 import { searchIndexes } from './0003_search_indexes.js';
 import { datasetNames } from './0003_dataset_names.js';
 import { predictionLog } from './0004_prediction_log.js';
+import { deployments } from './0005_deployments.js';
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -19,5 +20,6 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0003_search_indexes': searchIndexes,
     '0003_dataset_names': datasetNames,
     '0004_prediction_log': predictionLog(dialect),
+    '0005_deployments': deployments(dialect),
   };
 }
