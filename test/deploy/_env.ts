@@ -2,7 +2,7 @@
  * The income example with environments declared, run once (income@1, alias champion), plus
  * income@2 (the same model package, a new version) and income@3 (a package that is not ONNX).
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -26,8 +26,13 @@ export async function deployProject(ports: { staging: number } = { staging: 0 })
   const dir = registeredIncomeDir();
   const smoke = `[{ request: { records: [${JSON.stringify(RECORD)}] }, expect: { probability: { min: 0, max: 1 } } }]`;
   const steps = `[{ weight: 20 }, { pause: 400ms }, { weight: 50 }, { pause: 400ms }]`;
+  // The example declares its own environments; these tests bring theirs.
+  const path = join(dir, 'sluice.yaml');
+  const text = readFileSync(path, 'utf8');
+  const at = text.search(/^(# [^\n]*\n)*environments:/m);
+  if (at >= 0) writeFileSync(path, text.slice(0, at));
   appendFileSync(
-    join(dir, 'sluice.yaml'),
+    path,
     `
 environments:
   staging: { port: ${ports.staging}, smoke: ${smoke} }
