@@ -15,46 +15,14 @@
  */
 import type { LogisticModel } from '../logistic.js';
 import type { ModelSignature } from '../package/signature.js';
-import { checkExportable, INTERNAL, MISSING_STRING } from './_common.js';
-import { attr, DataType, encodeModel, type Node, type Tensor, type ValueInfo } from './proto.js';
+import { MISSING_STRING } from './_common.js';
+import { encoderFront } from './_encoder-front.js';
+import { attr, DataType, encodeModel } from './proto.js';
 
 const OUTPUTS = ['label', 'probabilities'];
 
 export function logisticToOnnx(model: LogisticModel): Uint8Array {
-  const { features } = model.encoder;
-  checkExportable('logistic regression', features, OUTPUTS);
-  const inputs: ValueInfo[] = [];
-  const nodes: Node[] = [];
-  const columns: string[] = [];
-  const ml = 'ai.onnx.ml';
-  const initializers: Tensor[] = [];
-  for (const f of features) {
-    const name = f.name;
-    if (f.kind === 'numeric') {
-      inputs.push({ name, dataType: DataType.FLOAT, shape: [null, 1] });
-      const imputed = `${INTERNAL}imputed:${name}`;
-      const scaled = `${INTERNAL}scaled:${name}`;
-      nodes.push(
-        { op: 'Imputer', domain: ml, inputs: [name], outputs: [imputed], attributes: { imputed_value_floats: attr.floats([f.mean]), replaced_value_float: attr.float(NaN) } },
-        { op: 'Scaler', domain: ml, inputs: [imputed], outputs: [scaled], attributes: { offset: attr.floats([f.mean]), scale: attr.floats([1 / f.std]) } },
-      );
-      columns.push(scaled);
-    } else {
-      inputs.push({ name, dataType: DataType.STRING, shape: [null, 1] });
-      const onehot = `${INTERNAL}onehot:${name}`;
-      const flat = `${INTERNAL}onehot2d:${name}`;
-      const shape = `${INTERNAL}shape:${name}`;
-      // OneHotEncoder appends a dimension: [N,1] → [N,1,C]; Reshape drops the middle one.
-      initializers.push({ name: shape, dataType: DataType.INT64, dims: [2], values: [-1, f.categories.length] });
-      nodes.push(
-        { op: 'OneHotEncoder', domain: ml, inputs: [name], outputs: [onehot], attributes: { cats_strings: attr.strings(f.categories), zeros: attr.int(1) } },
-        { op: 'Reshape', inputs: [onehot, shape], outputs: [flat] },
-      );
-      columns.push(flat);
-    }
-  }
-  const X = `${INTERNAL}features`;
-  nodes.push({ op: 'Concat', inputs: columns, outputs: [X], attributes: { axis: attr.int(1) } });
+  const { inputs, nodes, initializers, features: X } = encoderFront('logistic regression', model.encoder, OUTPUTS);
 
   // One row per class, in model.classes order: +w for the positive class, -w for the other.
   const coefficients: number[] = [];
@@ -66,7 +34,7 @@ export function logisticToOnnx(model: LogisticModel): Uint8Array {
   }
   nodes.push({
     op: 'LinearClassifier',
-    domain: ml,
+    domain: 'ai.onnx.ml',
     inputs: [X],
     outputs: OUTPUTS,
     attributes: {
