@@ -4,6 +4,7 @@
  * (unseen → 'other', missing → NaN), all concatenated into one float64 matrix; and the outputs.
  */
 import type { FeatureInfo } from '../gbdt/types.js';
+import type { ModelSignature, SignatureInput } from '../package/signature.js';
 import { checkExportable, INTERNAL, MISSING_STRING } from './_common.js';
 import { attr, DataType, type Node, type ValueInfo } from './proto.js';
 
@@ -53,4 +54,28 @@ export function treeEnsembleFront(
   const features = `${INTERNAL}features`;
   nodes.push({ op: 'Concat', inputs: columns, outputs: [features], attributes: { axis: attr.int(1) } });
   return { inputs, outputs, nodes, features };
+}
+
+/** The signature of a tree-ensemble graph built on treeEnsembleFront. */
+export function treeEnsembleSignature(model: { task: 'binary' | 'multiclass' | 'regression'; classes: string[]; features: FeatureInfo[] }): ModelSignature {
+  const inputs = model.features.map((f): SignatureInput =>
+    f.kind === 'numeric'
+      ? { name: f.name, type: 'float64', shape: [null, 1], nullable: true, missing: 'NaN' }
+      : { name: f.name, type: 'string', shape: [null, 1], nullable: true, missing: MISSING_STRING, categories: f.categories.slice() },
+  );
+  if (model.task === 'regression') {
+    return { format: 'sluice-signature', version: 1, task: 'regression', inputs, outputs: [{ name: 'value', type: 'float32', shape: [null, 1], role: 'value' }] };
+  }
+  return {
+    format: 'sluice-signature',
+    version: 1,
+    task: model.task,
+    classes: model.classes.slice(),
+    ...(model.task === 'binary' ? { positiveClass: model.classes[1] } : {}),
+    inputs,
+    outputs: [
+      { name: 'label', type: 'string', shape: [null], role: 'label' },
+      { name: 'probabilities', type: 'float32', shape: [null, model.classes.length], role: 'probabilities', description: 'Columns in the order of classes' },
+    ],
+  };
 }

@@ -26,9 +26,8 @@
  */
 import { SluiceError } from '../../errors.js';
 import type { FeatureInfo, GbdtModel, GbdtTree } from '../gbdt/types.js';
-import type { ModelSignature, SignatureInput } from '../package/signature.js';
-import { MISSING_STRING } from './_common.js';
-import { treeEnsembleFront } from './_tree-front.js';
+import type { ModelSignature } from '../package/signature.js';
+import { treeEnsembleFront, treeEnsembleSignature } from './_tree-front.js';
 import { attr, doubles, encodeModel, type Attribute, type Node } from './proto.js';
 
 const ML = 'ai.onnx.ml';
@@ -49,26 +48,7 @@ export function gbdtToOnnx(model: GbdtModel): Uint8Array {
 
 /** The signature of gbdtToOnnx's model. */
 export function gbdtSignature(model: GbdtModel): ModelSignature {
-  const inputs = model.features.map((f): SignatureInput =>
-    f.kind === 'numeric'
-      ? { name: f.name, type: 'float64', shape: [null, 1], nullable: true, missing: 'NaN' }
-      : { name: f.name, type: 'string', shape: [null, 1], nullable: true, missing: MISSING_STRING, categories: f.categories.slice() },
-  );
-  if (model.task === 'regression') {
-    return { format: 'sluice-signature', version: 1, task: 'regression', inputs, outputs: [{ name: 'value', type: 'float32', shape: [null, 1], role: 'value' }] };
-  }
-  return {
-    format: 'sluice-signature',
-    version: 1,
-    task: model.task,
-    classes: model.classes.slice(),
-    ...(model.task === 'binary' ? { positiveClass: model.classes[1] } : {}),
-    inputs,
-    outputs: [
-      { name: 'label', type: 'string', shape: [null], role: 'label' },
-      { name: 'probabilities', type: 'float32', shape: [null, model.classes.length], role: 'probabilities', description: 'Columns in the order of classes' },
-    ],
-  };
+  return treeEnsembleSignature(model);
 }
 
 /** Flat attribute arrays of a TreeEnsemble: nodes_* and the leaf weights (class_* or target_*). */
