@@ -3,29 +3,11 @@
  * Logistic regression is known to reach about 15% test error on this split (adult.names lists
  * 14–21% for classic algorithms).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Column, Table } from '../data/table.js';
 import { binaryClassificationMetrics } from '../evaluation/metrics.js';
 import { predictProba, trainLogisticRegression } from './logistic.js';
+import { readAdult } from '../../test/helpers/adult.js';
 
-/** Just enough CSV for Adult: a header, ", " separators, '?' for missing, no quoting. */
-function readAdult(file: string): Table {
-  const lines = readFileSync(new URL(`../../examples/income/data/${file}`, import.meta.url), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '');
-  const header = lines[0].split(',').map((s) => s.trim());
-  const rows = lines.slice(1).map((l) => l.split(',').map((s) => s.trim()));
-  const columns: Column[] = header.map((name, j) => {
-    const raw = rows.map((r) => (r[j] === '?' || r[j] === '' ? null : r[j]));
-    if (name === 'Y') return { name, type: 'string', values: raw.map((v) => v && v.replace(/\.$/, '')) };
-    const numeric = raw.every((v) => v === null || Number.isFinite(Number(v)));
-    return numeric
-      ? { name, type: 'number', values: Float64Array.from(raw, (v) => (v === null ? NaN : Number(v))) }
-      : { name, type: 'string', values: raw };
-  });
-  return { rowCount: rows.length, columns };
-}
 
 describe('logistic regression on UCI Adult', () => {
   const train = readAdult('adult.data');

@@ -3,7 +3,7 @@ import type { Column, Table } from '../../data/table.js';
 import { mulberry32 } from '../gbdt/bin-mapper.js';
 import { DEFAULT_PARAMS, predictForest, trainForest, type ForestModel, type ForestOptions } from '../forest/index.js';
 import { predictTable } from '../package/predict.js';
-import { readAdult } from './_adult.js';
+import { readAdult } from '../../../test/helpers/adult.js';
 import { forestSignature, forestToOnnx } from './forest.js';
 import { toOnnx } from './index.js';
 

@@ -3,7 +3,7 @@ import type { Column, Table } from '../../data/table.js';
 import { mulberry32 } from '../gbdt/bin-mapper.js';
 import { DEFAULT_PARAMS, predictGbdt, trainGbdt, type GbdtModel, type GbdtOptions } from '../gbdt/index.js';
 import { predictTable } from '../package/predict.js';
-import { readAdult } from './_adult.js';
+import { readAdult } from '../../../test/helpers/adult.js';
 import { gbdtSignature, gbdtToOnnx } from './gbdt.js';
 
 async function runOnnx(model: GbdtModel, table: Table) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Column, Table } from '../../data/table.js';
 import { predictLinear, trainLinearRegression, type LinearModel } from '../linear.js';
 import { predictTable } from '../package/predict.js';
-import { readAdult } from './_adult.js';
+import { readAdult } from '../../../test/helpers/adult.js';
 import { toOnnx } from './index.js';
 import { linearSignature, linearToOnnx } from './linear.js';
 

@@ -3,7 +3,7 @@ import { SluiceError } from '../../errors.js';
 import type { Column, Table } from '../../data/table.js';
 import { predictProba, trainLogisticRegression, type LogisticModel } from '../logistic.js';
 import { predictTable } from '../package/predict.js';
-import { readAdult } from './_adult.js';
+import { readAdult } from '../../../test/helpers/adult.js';
 import { logisticSignature, logisticToOnnx } from './logistic.js';
 
 async function onnxProba(model: LogisticModel, table: Table) {

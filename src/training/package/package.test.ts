@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SluiceError } from '../../errors.js';
 import type { Table } from '../../data/table.js';
 import { predictProba, trainLogisticRegression } from '../logistic.js';
-import { readAdult, tableRecords } from '../onnx/_adult.js';
+import { readAdult, tableRecords } from '../../../test/helpers/adult.js';
 import { toOnnx } from '../onnx/index.js';
 import {
   loadOnnxSession,

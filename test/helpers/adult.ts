@@ -3,11 +3,11 @@
  * '?' for missing, test labels ending in '.'). Values are trimmed; '?' and '' become missing.
  */
 import { readFileSync } from 'node:fs';
-import type { Column, Table } from '../../data/table.js';
+import type { Column, Table } from '../../src/data/table.js';
 
-const DATA = new URL('../../../examples/income/data/', import.meta.url);
+const DATA = new URL('../../examples/income/data/', import.meta.url);
 
-export function readAdult(file: 'adult.data' | 'adult.test'): Table {
+export function readAdult(file: 'adult.data' | 'adult.test' | string): Table {
   const lines = readFileSync(new URL(file, DATA), 'utf8').split('\n').filter((l) => l.trim() !== '');
   const header = lines[0].split(',').map((s) => s.trim());
   const rows = lines.slice(1).map((l) => l.split(',').map((s) => s.trim()));
