@@ -5,31 +5,12 @@
 //   SLUICE_DIST=/tmp/gbdtbuild node bench/gbdt.js
 // Two set-ups: "full" trains on the whole of adult.data for max_iter iterations; "early" holds
 // out a seeded 10% of adult.data as validation for early stopping and trains on the other 90%.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { readAdult, rocAuc } from './_adult.js';
 
 // A relative SLUICE_DIST is relative to this file, as any import specifier.
 const { trainGbdt, predictGbdt } = await import((process.env.SLUICE_DIST ?? '../dist') + '/training/gbdt/index.js');
 
-const here = dirname(fileURLToPath(import.meta.url));
-const dataDir = process.env.ADULT_DIR ?? join(here, '..', 'examples', 'income', 'data');
 
-/** Adult CSV: header line, ", " separators, "?" for missing; numeric columns detected. */
-function readAdult(path) {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
-  const header = lines[0].split(',').map((s) => s.trim());
-  const rows = lines.slice(1).map((l) => l.split(',').map((s) => s.trim()));
-  const columns = header.map((name, j) => {
-    const raw = rows.map((r) => (r[j] === '?' || r[j] === '' ? null : r[j]));
-    if (name === 'Y') return { name, type: 'string', values: raw.map((v) => v.replace(/\.$/, '')) };
-    const numeric = raw.every((v) => v === null || Number.isFinite(Number(v)));
-    return numeric
-      ? { name, type: 'number', values: Float64Array.from(raw, (v) => (v === null ? NaN : Number(v))) }
-      : { name, type: 'string', values: raw };
-  });
-  return { rowCount: rows.length, columns };
-}
 
 function takeRows(table, idx) {
   return {
@@ -55,24 +36,9 @@ function holdout(table, fraction, seed) {
   return [takeRows(table, sorted(idx.slice(nVal))), takeRows(table, sorted(idx.slice(0, nVal)))];
 }
 
-/** ROC AUC as the Mann-Whitney statistic, tied scores sharing their average rank. */
-function rocAuc(labels, scores) {
-  const order = Array.from(scores.keys()).sort((a, b) => scores[a] - scores[b]);
-  let rankSumPos = 0;
-  let nPos = 0;
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && scores[order[j + 1]] === scores[order[i]]) j++;
-    const avgRank = (i + j) / 2 + 1;
-    for (let t = i; t <= j; t++) if (labels[order[t]] === 1) { rankSumPos += avgRank; nPos++; }
-    i = j + 1;
-  }
-  const nNeg = order.length - nPos;
-  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
-}
 
-const train = readAdult(join(dataDir, 'adult.data'));
-const test = readAdult(join(dataDir, 'adult.test'));
+const train = readAdult('adult.data');
+const test = readAdult('adult.test');
 const yTest = test.columns.find((c) => c.name === 'Y').values.map((v) => (v === '>50K' ? 1 : 0));
 const options = { task: 'binary', target: 'Y', positive: '>50K', seed: 42 };
 

@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const names = readdirSync(here).filter((f) => f.endsWith('.js') && f !== 'run.js').map((f) => f.slice(0, -3)).sort();
+// Files starting with '_' are shared helpers, not benchmarks.
+const names = readdirSync(here).filter((f) => f.endsWith('.js') && f !== 'run.js' && !f.startsWith('_')).map((f) => f.slice(0, -3)).sort();
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !existsSync(join(here, `${name}.js`))) {
   console.error(`usage: npm run bench -- <name> [options]\nbenchmarks: ${names.join(', ')}`);

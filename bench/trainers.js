@@ -3,9 +3,7 @@
 //   node bench/trainers.js                       (after `npm run build`)
 //   SLUICE_DIST=/tmp/trbuild node bench/trainers.js
 // Issue 5's target for the GBDT: at most 13.5% test error and 10 s of training.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readAdult, rocAuc } from './_adult.js';
 
 // A relative SLUICE_DIST is relative to this file, as any import specifier.
 const dist = process.env.SLUICE_DIST ?? '../dist';
@@ -13,45 +11,13 @@ const { trainLogisticRegression, predictProba } = await import(`${dist}/training
 const { trainGbdt, predictGbdt } = await import(`${dist}/training/gbdt/index.js`);
 const { trainForest, predictForest } = await import(`${dist}/training/forest/index.js`);
 
-const here = dirname(fileURLToPath(import.meta.url));
-const dataDir = process.env.ADULT_DIR ?? join(here, '..', 'examples', 'income', 'data');
 
-/** Adult CSV: a header line, ", " separators, "?" for missing, test labels ending in "."; numeric columns detected. */
-function readAdult(path) {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
-  const header = lines[0].split(',').map((s) => s.trim());
-  const rows = lines.slice(1).map((l) => l.split(',').map((s) => s.trim()));
-  const columns = header.map((name, j) => {
-    const raw = rows.map((r) => (r[j] === '?' || r[j] === '' ? null : r[j]));
-    if (name === 'Y') return { name, type: 'string', values: raw.map((v) => v.replace(/\.$/, '')) };
-    const numeric = raw.every((v) => v === null || Number.isFinite(Number(v)));
-    return numeric
-      ? { name, type: 'number', values: Float64Array.from(raw, (v) => (v === null ? NaN : Number(v))) }
-      : { name, type: 'string', values: raw };
-  });
-  return { rowCount: rows.length, columns };
-}
 
-/** ROC AUC as the Mann-Whitney statistic, tied scores sharing their average rank. */
-function rocAuc(labels, scores) {
-  const order = Array.from(scores.keys()).sort((a, b) => scores[a] - scores[b]);
-  let rankSumPos = 0;
-  let nPos = 0;
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && scores[order[j + 1]] === scores[order[i]]) j++;
-    const avgRank = (i + j) / 2 + 1;
-    for (let t = i; t <= j; t++) if (labels[order[t]] === 1) { rankSumPos += avgRank; nPos++; }
-    i = j + 1;
-  }
-  const nNeg = order.length - nPos;
-  return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
-}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const train = readAdult(join(dataDir, 'adult.data'));
-const test = readAdult(join(dataDir, 'adult.test'));
+const train = readAdult('adult.data');
+const test = readAdult('adult.test');
 const yTest = test.columns.find((c) => c.name === 'Y').values.map((v) => (v === '>50K' ? 1 : 0));
 
 const trainers = [

@@ -1,32 +1,16 @@
 // Benchmark: built-in logistic regression on UCI Adult (train adult.data without fnlwgt,
 // evaluate on adult.test). Run after a build:  node bench/training.js
 // or against another build:  SLUICE_DIST=/tmp/trainbuild node bench/training.js
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { readAdult } from './_adult.js';
 
 // SLUICE_DIST is a folder, relative to the working directory; by default the project's dist/.
 const dist = process.env.SLUICE_DIST ? pathToFileURL(resolve(process.env.SLUICE_DIST)).href : new URL('../dist', import.meta.url).href;
 const { trainLogisticRegression, predictProba } = await import(`${dist}/training/index.js`);
 const { binaryClassificationMetrics } = await import(`${dist}/evaluation/index.js`);
 
-/** Just enough CSV for Adult: a header, ", " separators, '?' for missing, test labels ending in '.'. */
-function readAdult(file) {
-  const text = readFileSync(new URL(`../examples/income/data/${file}`, import.meta.url), 'utf8');
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
-  const header = lines[0].split(',').map((s) => s.trim());
-  const rows = lines.slice(1).map((l) => l.split(',').map((s) => s.trim()));
-  const columns = header.map((name, j) => {
-    const raw = rows.map((r) => (r[j] === '?' || r[j] === '' ? null : r[j]));
-    if (name === 'Y') return { name, type: 'string', values: raw.map((v) => v && v.replace(/\.$/, '')) };
-    const numeric = raw.every((v) => v === null || Number.isFinite(Number(v)));
-    return numeric
-      ? { name, type: 'number', values: Float64Array.from(raw, (v) => (v === null ? NaN : Number(v))) }
-      : { name, type: 'string', values: raw };
-  });
-  return { rowCount: rows.length, columns };
-}
 
 const train = readAdult('adult.data');
 const test = readAdult('adult.test');
