@@ -229,7 +229,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
 
     const result = outcome.result;
     results.set(node.id, result);
-    if (trackingRunId) await recordTraining(project, trackingRunId, node, inputs, result);
+    if (trackingRunId) await recordTraining(project, trackingRunId, inputs, result);
     if (trackingRunId && node.kind === 'search') await recordTrials(project, trackingRunId, runId, node.id, result);
     if (node.kind === 'evaluate' && node.step?.kind === 'evaluate') {
       const modelNode = node.inputs.model.node;
@@ -296,7 +296,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
   });
 }
 
-async function recordTraining(project: Project, runId: string, node: PlanNode, inputs: Record<string, RecordedOutput>, result: CachedResult): Promise<void> {
+async function recordTraining(project: Project, runId: string, inputs: Record<string, RecordedOutput>, result: CachedResult): Promise<void> {
   const db = project.store.db;
   if (result.params) await logParams(db, runId, result.params);
   const now = Date.now();
@@ -313,7 +313,6 @@ async function recordTraining(project: Project, runId: string, node: PlanNode, i
       .map(([name, v]) => ({ datasetId: datasetIdOf(v.digest), context: name === 'train' ? 'training' : name })),
   );
   await endRun(db, runId, 'FINISHED', Date.now());
-  void node;
 }
 
 /** Each trial of a search becomes a tracking run, a child of the search's run (MLflow's way). */

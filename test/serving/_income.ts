@@ -1,6 +1,6 @@
 /**
  * A real registered model for the serving tests: the income example run by the built `sluice`
- * (income@1, logistic regression), opened in-process, with helpers to serve it and call it.
+ * (income@1, the GBDT), opened in-process, with helpers to serve it and call it.
  */
 import { rmSync } from 'node:fs';
 import { openProject, type Project } from '../../src/project.js';

@@ -172,7 +172,7 @@ function plan(e: Expectation, ctx: Ctx): Plan | ExpectationResult {
     case 'between':
     case 'in_set':
     case 'regex': {
-      const ok = conforms(e, col, fam, sqlType);
+      const ok = conforms(e, col, fam);
       const badWhere = `${col} IS NOT NULL AND NOT coalesce(${ok}, false)`;
       return {
         aggs: { nn, bad: `count(*) FILTER (WHERE ${badWhere})::DOUBLE` },
@@ -214,7 +214,7 @@ export function family(sqlType: string): Family {
 }
 
 /** SQL that is true when a non-null value meets a column-map expectation. */
-function conforms(e: Expectation & { expect: 'type' | 'between' | 'in_set' | 'regex' }, col: string, fam: Family, sqlType: string): string {
+function conforms(e: Expectation & { expect: 'type' | 'between' | 'in_set' | 'regex' }, col: string, fam: Family): string {
   switch (e.expect) {
     case 'type': {
       if (fam === e.type || (e.type === 'double' && fam === 'integer')) return 'true';

@@ -74,7 +74,7 @@ export async function scanPii(conn: DuckDBConnection, relation: string, options:
   const any = lit(DETECTORS.map((d) => d.pattern).join('|'));
   // The subquery renames every column, so no name in the data can clash with the hit flags.
   const hits = text.map((c, i) => `${ident(c.name)} AS "v${i}", regexp_matches(${ident(c.name)}, ${any}) AS "h${i}"`);
-  const aggregates = text.flatMap((c, i) =>
+  const aggregates = text.flatMap((_, i) =>
     DETECTORS.map((d, j) => {
       const when = d.requires ? `"h${i}" AND contains("v${i}", ${lit(d.requires)})` : `"h${i}"`;
       return `count_if(CASE WHEN ${when} THEN regexp_matches("v${i}", ${lit(d.pattern)}) END)::DOUBLE AS "m${i}_${j}"`;
