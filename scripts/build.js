@@ -10,6 +10,7 @@ import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
+import { build as buildUi } from 'vite';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -22,7 +23,7 @@ try {
     input: join(next, 'cli', 'main.js'),
     platform: 'node',
     // Native add-ons and the heavy engines stay outside, loaded only when a command needs them.
-    external: ['better-sqlite3', 'pg', '@duckdb/node-api', 'onnxruntime-node', /^node:/],
+    external: ['better-sqlite3', 'pg', '@duckdb/node-api', 'onnxruntime-node', '@resvg/resvg-js', /^node:/],
     logLevel: 'warn',
     // Chunks beside the entry, at the root of dist/ (src/dist-path.ts relies on that), so each
     // command's code loads only when that command runs.
@@ -31,6 +32,10 @@ try {
 
   const { hashDist } = await import(join(next, 'pipeline', 'cache-key.js'));
   writeFileSync(join(next, 'build-info.json'), JSON.stringify({ codeHash: await hashDist(next) }));
+
+  // The web UI (src/ui, plain TypeScript bundled by Vite) into dist/ui, which `sluice server`
+  // serves. hashDist leaves it out: a UI change does not invalidate pipeline caches.
+  await buildUi({ configFile: join(root, 'src', 'ui', 'vite.config.ts'), logLevel: 'warn', build: { outDir: join(next, 'ui'), emptyOutDir: true } });
 
   const old = join(root, `.dist-old-${process.pid}`);
   if (existsSync(dist)) renameSync(dist, old);

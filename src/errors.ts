@@ -19,6 +19,9 @@ export const ERROR_CODES = {
   ARTIFACT_MISSING: { exit: 7, status: 404 },
   STORE_ERROR: { exit: 8, status: 500 },
   CONFLICT: { exit: 9, status: 409 },
+  /** Not a failure of Sluice: a drift report (or quality check) found what it looks for. */
+  DRIFT_DETECTED: { exit: 10, status: 409 },
+  CHECK_FAILED: { exit: 11, status: 409 },
   INTERNAL: { exit: 1, status: 500 },
 } as const;
 

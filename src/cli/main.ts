@@ -30,6 +30,13 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   deploy: () => import('./commands/deploy.js').then((m) => m.registerDeployCommands),
   rollback: () => import('./commands/deploy.js').then((m) => m.registerDeployCommands),
   env: () => import('./commands/env.js').then((m) => m.registerEnvCommands),
+  ci: () => import('./commands/ci.js').then((m) => m.registerCiCommand),
+  check: () => import('./commands/check.js').then((m) => m.registerCheckCommand),
+  monitor: () => import('./commands/monitor.js').then((m) => m.registerMonitorCommands),
+  alerts: () => import('./commands/alerts.js').then((m) => m.registerAlertsCommands),
+  trigger: () => import('./commands/trigger.js').then((m) => m.registerTriggerCommands),
+  triggers: () => import('./commands/trigger.js').then((m) => m.registerTriggerCommands),
+  drift: () => import('./commands/drift.js').then((m) => m.registerDriftCommand),
 };
 
 /** The command named on the command line, skipping the global options. */

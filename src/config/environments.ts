@@ -39,7 +39,8 @@ export const canarySchema = z.strictObject({
       max_error_rate: z.number().min(0).max(1).default(0.01).describe('Largest share of canary requests answered with a 5xx.'),
       max_p99_ms: z.number().positive().default(250).describe('Largest canary p99 latency, in milliseconds.'),
       max_prediction_shift: z.number().min(0).max(1).default(0.1).describe('Largest difference of mean predicted probability, canary vs stable.'),
-      min_requests: z.number().int().min(0).default(0).describe('Fewer canary requests than this in a step: the step is inconclusive and the canary rolls back.'),
+      min_requests: z.number().int().min(0).default(0).describe('Fewer canary requests than this in a step: the step is inconclusive and the canary rolls back (after max_wait).'),
+      max_wait: pause.default(0).describe('How much longer a pause may last to collect min_requests canary requests before the step is judged inconclusive (e.g. 30s; default 0: no extension). A threshold crossed is judged at once.'),
     })
     .prefault({}),
 });

@@ -28,3 +28,5 @@ export {
   type Resources,
   type ColumnType,
 } from './schema.js';
+export { monitorSchedule, type MonitorConfig, type MonitorWindow, type AlertRuleConfig, type ChannelConfig, type AlertOp, type PipelineCondition } from './monitoring.js';
+export { CHECK_STAGES, type CheckConfig, type CiConfig } from './ci.js';

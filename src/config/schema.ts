@@ -3,7 +3,10 @@ import { biasConfigSchema } from '../data/bias/index.js';
 import { expectationSchema } from '../data/expectations/index.js';
 import { piiPolicySchema } from '../data/pii/index.js';
 import { gateCheckSchema } from '../evaluation/gate-schemas.js';
+import { checksSchema, ciSchema } from './ci.js';
 import { environmentsSchema } from './environments.js';
+import { alertsSchema, channelsSchema, monitorsSchema } from './monitoring.js';
+import { triggersSchema } from './triggers.js';
 import { BYTES_PATTERN, DURATION_PATTERN, _toBytes, _toMilliseconds } from './units.js';
 
 /** Names of sources, steps, gates and named outputs. */
@@ -308,6 +311,12 @@ export const projectSchema = z.strictObject({
   pii: piiPolicySchema.prefault({}).describe('What to do with personal data found in any dataset: per column block, mask or allow; anything else found fails the data gate.'),
   defaults: z.strictObject({ resources: resourcesSchema.prefault({}) }).prefault({}),
   environments: environmentsSchema,
+  monitors: monitorsSchema,
+  alerts: alertsSchema,
+  channels: channelsSchema,
+  triggers: triggersSchema,
+  checks: checksSchema,
+  ci: ciSchema,
 });
 
 export type ProjectConfig = z.output<typeof projectSchema>;

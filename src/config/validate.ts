@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { monitoringReferenceProblems } from './monitoring.js';
 import { parseRef, projectSchema, type ProjectConfig, type StepConfig } from './schema.js';
+import { triggerReferenceProblems } from './triggers.js';
 
 export type Path = (string | number)[];
 
@@ -184,6 +186,8 @@ function checkReferences(config: ProjectConfig): Problem[] {
       if (!Object.hasOwn(gates, g)) problem(['register', 'gates', i], `unknown gate '${g}'${didYouMean(g, Object.keys(gates))}`);
     });
   }
+  problems.push(...triggerReferenceProblems(config));
+  problems.push(...monitoringReferenceProblems(config));
   return problems;
 }
 

@@ -125,11 +125,21 @@ export async function startEnvironment(project: Project, name: string, options: 
     let weight = 0;
     let before = { canary: await snapshot(canary), stable: await snapshot(base) };
     const judge = async () => {
-      const after = { canary: await snapshot(canary), stable: await snapshot(base) };
-      const result = analyze(canaryConfig.analysis, { before: before.canary, after: after.canary }, { before: before.stable, after: after.stable });
-      analyses.push(result);
-      before = after;
-      return result.status === 'successful';
+      // Too little traffic to judge is not a verdict yet: the window grows (up to max_wait)
+      // until min_requests have reached the canary. A threshold crossed ends it at once.
+      const deadline = Date.now() + (canaryConfig.analysis.max_wait ?? 0);
+      for (;;) {
+        const after = { canary: await snapshot(canary), stable: await snapshot(base) };
+        const result = analyze(canaryConfig.analysis, { before: before.canary, after: after.canary }, { before: before.stable, after: after.stable });
+        const left = deadline - Date.now();
+        if (result.status === 'inconclusive' && left > 0) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(250, left)));
+          continue;
+        }
+        analyses.push(result);
+        before = after;
+        return result.status === 'successful';
+      }
     };
     let unjudged = false;
     for (const step of canaryConfig.steps) {

@@ -57,7 +57,8 @@ export function sluiceCodeHash(): Promise<string> {
 }
 
 export async function hashDist(root: string): Promise<string> {
-  const files = (await listFiles(root)).filter((f) => f.endsWith('.js')).sort();
+  // The web UI (dist/ui) never runs in a step: a UI change must not invalidate users' caches.
+  const files = (await listFiles(root)).filter((f) => f.endsWith('.js') && relative(root, f).split(/[\\/]/)[0] !== 'ui').sort();
   const hash = createHash('sha256');
   for (const f of files) {
     hash.update(relative(root, f));

@@ -23,7 +23,7 @@ export interface CachedResult {
   summary?: Record<string, unknown>;
 }
 
-export async function createPipelineRun(db: Db, run: { id: string; project: string; trigger: string; configHash: string }): Promise<void> {
+export async function createPipelineRun(db: Db, run: { id: string; project: string; trigger: string; configHash: string; triggerCause?: Record<string, unknown> }): Promise<void> {
   await db
     .insertInto('pipeline_runs')
     .values({
@@ -37,6 +37,7 @@ export async function createPipelineRun(db: Db, run: { id: string; project: stri
       pid: process.pid,
       error: null,
       config_hash: run.configHash,
+      trigger_cause: run.triggerCause ? JSON.stringify(run.triggerCause) : null,
     })
     .execute();
 }

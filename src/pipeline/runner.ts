@@ -37,7 +37,10 @@ export interface RunOptions {
   /** Rerun every step, ignoring the cache. */
   force?: boolean;
   keepWorkdir?: boolean;
+  /** schedule | data-change | alert | manual | ci (default manual). */
   trigger?: string;
+  /** What made the trigger fire: cron expression, source and digest, alert rule and event, reason. */
+  triggerCause?: Record<string, unknown>;
   executor?: Executor;
   onEvent?: (event: RunEvent) => void;
   signal?: AbortSignal;
@@ -60,7 +63,7 @@ export async function runPipeline(project: Project, options: RunOptions = {}): P
   const runId = newRunId();
   const stepRunIds = new Map(plan.order.map((id, i) => [id, `${runId}-${String(i).padStart(3, '0')}`]));
   await store.transaction(async (trx) => {
-    await createPipelineRun(trx, { id: runId, project: config.project, trigger: options.trigger ?? 'manual', configHash: project.configHash });
+    await createPipelineRun(trx, { id: runId, project: config.project, trigger: options.trigger ?? 'manual', triggerCause: options.triggerCause, configHash: project.configHash });
     await createStepRuns(trx, runId, plan.order.map((id) => ({ id: stepRunIds.get(id) as string, name: id, kind: plan.nodes.get(id)!.kind })));
   });
   emit({ type: 'run-start', runId, project: config.project, steps: plan.order.map((id) => ({ id, kind: plan.nodes.get(id)!.kind })), abandoned });
@@ -300,9 +303,16 @@ async function recordTraining(project: Project, runId: string, inputs: Record<st
   const db = project.store.db;
   if (result.params) await logParams(db, runId, result.params);
   const now = Date.now();
+  const history = result.history ?? [];
+  // A summary metric that also has a history (train_loss, validation_loss) is that history's
+  // last point: logging it again at step 0 would put two points at step 0 of the chart.
+  const last = new Map<string, { value: number; step: number }>();
+  for (const h of history) if ((last.get(h.key)?.step ?? -Infinity) <= h.step) last.set(h.key, h);
   const points = [
-    ...(result.history ?? []).map((h) => ({ key: h.key, value: h.value, step: h.step, timestamp: now })),
-    ...Object.entries(result.metrics ?? {}).map(([key, value]) => ({ key, value, step: 0, timestamp: now })),
+    ...history.map((h) => ({ key: h.key, value: h.value, step: h.step, timestamp: now })),
+    ...Object.entries(result.metrics ?? {})
+      .filter(([key, value]) => !(last.has(key) && Object.is(last.get(key)!.value, value)))
+      .map(([key, value]) => ({ key, value, step: last.get(key)?.step ?? 0, timestamp: now })),
   ];
   if (points.length > 0) await logMetrics(db, runId, points);
   await logInputs(
@@ -382,7 +392,7 @@ async function sourceContent(project: Project, node: PlanNode): Promise<{ key: s
 }
 
 /** SHA-256 of a file, or for a glob of every matching file (names and contents, in order). */
-async function hashSourceFiles(path: string): Promise<string> {
+export async function hashSourceFiles(path: string): Promise<string> {
   if (!/[*?[]/.test(path)) return hashFile(path);
   const { glob } = await import('tinyglobby');
   const files = (await glob(path, { absolute: true, onlyFiles: true })).sort();

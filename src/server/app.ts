@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import type { ArtifactStore } from '../artifacts/index.js';
 import { SluiceError } from '../errors.js';
 import type { Store } from '../store/index.js';
-import type { ServerContext } from './context.js';
+import type { LocalProject, ServerContext } from './context.js';
 import { DOCS_PAGE } from './docs-page.js';
 import { ARTIFACT_PREFIXES, artifactsApi } from './mlflow/artifacts-plugin.js';
 import { MlflowError, toMlflowError } from './mlflow/errors.js';
@@ -19,11 +19,16 @@ import { loggedModelRoutes } from './mlflow/logged-model-routes.js';
 import { registryRoutes } from './mlflow/registry-routes.js';
 import { runRoutes } from './mlflow/run-routes.js';
 import { openApiDocument } from './openapi.js';
+import { isUiPath, uiFiles } from './static-ui.js';
 import { V1_PREFIX, v1Api } from './v1/plugin.js';
+import { readRoutes } from './v1/read-routes.js';
+import { monitoringRoutes } from './v1/monitoring-routes.js';
+import { triggerRoutes } from './v1/trigger-routes.js';
 import { v1Routes } from './v1/routes.js';
 
 export const SERVER_VERSION = '0.1.0';
 export const MLFLOW_ROUTES = [...experimentRoutes, ...runRoutes, ...loggedModelRoutes, ...registryRoutes];
+export const V1_ROUTES = [...v1Routes, ...readRoutes, ...triggerRoutes, ...monitoringRoutes];
 
 export interface BuildServerOptions {
   store: Store;
@@ -34,6 +39,12 @@ export interface BuildServerOptions {
   actor?: string;
   /** pino options (level, …), or false for none. */
   logger?: FastifyServerOptions['logger'];
+  /** The opened project (live logs, DAG, environments); absent when serving bare stores. */
+  local?: LocalProject;
+  /** The web UI's built files (default dist/ui beside the compiled server); null: no UI. */
+  uiDir?: string | null;
+  /** The scheduler (src/pipeline/triggers), for POST /api/v1/runs. */
+  triggers?: ServerContext['triggers'];
 }
 
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
@@ -48,16 +59,17 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       void (reply as unknown as FastifyReply).code(status).type('application/json').send(body);
     },
   });
-  const ctx: ServerContext = { store: options.store, artifacts: options.artifacts, project: options.project, actor: options.actor ?? 'mlflow-api' };
+  const ctx: ServerContext = { store: options.store, artifacts: options.artifacts, project: options.project, actor: options.actor ?? 'mlflow-api', local: options.local, triggers: options.triggers };
 
   await app.register(mlflowApi, { ctx, routes: MLFLOW_ROUTES });
   await app.register(artifactsApi, { ctx });
-  await app.register(v1Api, { ctx, routes: v1Routes });
+  await app.register(v1Api, { ctx, routes: V1_ROUTES });
+  const ui = uiFiles(options.uiDir);
 
   const document = JSON.stringify(
     openApiDocument(
       [
-        { prefix: V1_PREFIX, routes: v1Routes, error: 'sluice' },
+        { prefix: V1_PREFIX, routes: V1_ROUTES, error: 'sluice' },
         { prefix: MLFLOW_PREFIXES[0], routes: MLFLOW_ROUTES, error: 'mlflow' },
       ],
       SERVER_VERSION,
@@ -70,6 +82,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
 
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0];
+    // The web UI: its files, and index.html for any other page path (deep links), never for an API path.
+    if ((request.method === 'GET' || request.method === 'HEAD') && isUiPath(path)) return ui.serve(path, reply);
     if (isMlflow(path)) {
       const e = new MlflowError('ENDPOINT_NOT_FOUND', `No endpoint ${request.method} ${path.slice(0, 300)}`);
       return reply.code(404).type('application/json').send(JSON.stringify(e.toJSON()));

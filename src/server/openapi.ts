@@ -33,7 +33,7 @@ export function openApiDocument(apis: Api[], version: string): Record<string, un
         summary: r.summary,
         tags: [r.tag],
         responses: {
-          '200': { description: 'OK', content: { 'application/json': { schema: schemaOf(r.output, 'output') } } },
+          '200': { description: 'OK', content: { [r.contentType ?? 'application/json']: { schema: schemaOf(r.output, 'output') } } },
           default: {
             description: api.error === 'mlflow' ? 'MLflow error: 400 INVALID_PARAMETER_VALUE, 404 RESOURCE_DOES_NOT_EXIST, 413 body too large, …' : 'Sluice error',
             content: { 'application/json': { schema: { $ref: api.error === 'mlflow' ? '#/components/schemas/MlflowError' : '#/components/schemas/SluiceError' } } },

@@ -19,6 +19,8 @@ export interface Route<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.
   /** The input: query string (GET), JSON body (others) and path parameters, merged. */
   input: I;
   output: O;
+  /** The response's media type when not JSON (e.g. text/event-stream); `output` then describes one message. */
+  contentType?: string;
   /** Bytes a request body may hold; the API's default otherwise. */
   bodyLimit?: number;
   handler: (input: z.output<I>, ctx: ServerContext, request: FastifyRequest, reply: FastifyReply) => Promise<z.input<O>>;

@@ -20,6 +20,8 @@ export interface PipelineRunsTable {
   /** JSON: {message, step?, code?} when failed or blocked. */
   error: string | null;
   config_hash: string;
+  /** JSON: why it started (cron expression, source and digest, alert rule and event, reason); see src/pipeline/triggers. */
+  trigger_cause: string | null;
 }
 
 export interface StepRunsTable {
@@ -279,6 +281,16 @@ export interface Database {
   prediction_log: PredictionLogTable;
   feedback: FeedbackTable;
   deployment_revisions: DeploymentRevisionsTable;
+  scheduler_leases: SchedulerLeasesTable;
+  trigger_state: TriggerStateTable;
+  trigger_events: TriggerEventsTable;
+  monitor_runs: MonitorRunsTable;
+  monitor_metrics: MonitorMetricsTable;
+  monitor_references: MonitorReferencesTable;
+  alert_states: AlertStatesTable;
+  alert_events: AlertEventsTable;
+  ci_runs: CiRunsTable;
+  check_results: CheckResultsTable;
 }
 
 export type PipelineRun = Selectable<PipelineRunsTable>;
@@ -337,4 +349,164 @@ export interface DeploymentRevisionsTable {
   detail: string;
   created_at: number;
   updated_at: number;
+}
+
+/** A lease one process holds to do something only one may do at a time (start a project's run). */
+export interface SchedulerLeasesTable {
+  name: string;
+  holder: string;
+  host: string;
+  pid: number;
+  acquired_at: number;
+  expires_at: number;
+}
+
+/** What the scheduler saw last, per project: `cron:<name>`, `source:<name>`, `monitor:<name>`. */
+export interface TriggerStateTable {
+  project: string;
+  key: string;
+  /** JSON. */
+  value: string;
+  updated_at: number;
+}
+
+/** One trigger firing and what it led to: a pipeline run, a model version, a deployment revision. */
+export interface TriggerEventsTable {
+  id: Generated<number>;
+  project: string;
+  kind: string; // schedule | data-change | alert | manual | ci
+  /** JSON: {cron, schedule} | {source, digest, previous} | {rule, event_id, monitor} | {reason, actor}. */
+  cause: string;
+  /** started | skipped | rate-limited | succeeded | failed | blocked | no-change | deploying | promoted | stopped */
+  status: string;
+  reason: string | null;
+  pipeline_run_id: string | null;
+  model: string | null;
+  version: number | null;
+  environment: string | null;
+  revision_id: number | null;
+  /** JSON: gate results, canary analyses, errors. */
+  detail: string;
+  at: number;
+  ended_at: number | null;
+}
+
+/** One monitor run: a window of logged predictions compared with a reference (src/monitoring/monitors). */
+export interface MonitorRunsTable {
+  id: Generated<number>;
+  project: string;
+  monitor: string;
+  model: string;
+  version: number;
+  /** Epoch milliseconds: the window is [window_start, window_end). */
+  window_start: number;
+  window_end: number;
+  rows: number;
+  /** Predictions in the window with a feedback label. */
+  labeled_rows: number;
+  reference_dataset: string | null;
+  status: string; // ok | drift | insufficient_data
+  drift_share: number | null;
+  accuracy: number | null;
+  /** Artifact digests of the JSON and HTML reports. */
+  report_digest: string | null;
+  html_digest: string | null;
+  /** JSON: drifted columns, verdicts, quality and performance in brief. */
+  summary: string;
+  created_at: number;
+}
+
+/** One figure of a monitor run: the time series charts and alert rules read. */
+export interface MonitorMetricsTable {
+  id: Generated<number>;
+  run_id: number;
+  project: string;
+  monitor: string;
+  /** The run's window end. */
+  at: number;
+  metric: string; // drift_score | p_value | drift_share | null_share | accuracy | roc_auc | ...
+  column_name: string | null;
+  /** null when not a finite number (an empty side, +∞). */
+  value: number | null;
+  threshold: number | null;
+  verdict: string | null; // drift | ok | fail | null (no verdict)
+  /** The test or detail behind the figure (ks, psi, ...). */
+  detail: string | null;
+}
+
+/** The prepared reference of a monitor (its columns and the model's scores on it), computed once. */
+export interface MonitorReferencesTable {
+  dataset_id: string;
+  /** Artifact digest of the model package whose scores are cached. */
+  model_source: string;
+  digest: string;
+  rows: number;
+  created_at: number;
+}
+
+/** The current state of an alert rule. */
+export interface AlertStatesTable {
+  project: string;
+  rule: string;
+  state: string; // pending | firing | resolved
+  since: number;
+  value: number | null;
+  /** What the latest evaluation judged: a monitor run id or a pipeline run id. */
+  subject: string | null;
+  evaluated_at: number;
+}
+
+/** Every change of an alert rule's state, with what was notified. */
+export interface AlertEventsTable {
+  id: Generated<number>;
+  project: string;
+  rule: string;
+  from_state: string; // inactive | pending | firing | resolved
+  to_state: string;
+  at: number;
+  value: number | null;
+  severity: string;
+  message: string;
+  subject: string | null;
+  /** JSON: the rule's actions (['retrain']). */
+  actions: string;
+  /** JSON: [{channel, kind, ok, status?, error?, ms}]. */
+  notifications: string;
+}
+
+/** The CI context of a pipeline run made by `sluice ci` (issue 9). */
+export interface CiRunsTable {
+  pipeline_run_id: string;
+  project: string;
+  branch: string | null;
+  commit_sha: string | null;
+  /** github | gitlab | local */
+  platform: string;
+  pull_request: string | null;
+  /** 1 when the run used the declared sample of the data. */
+  sampled: number;
+  /** pass | warn | fail: the gates and checks together. */
+  outcome: string;
+  /** JSON: {evaluation, metrics, fairness}: what later reports compare with. */
+  figures: string;
+  created_at: number;
+}
+
+/** One run of one declared check (`sluice check`): a linter, a type checker, a test suite. */
+export interface CheckResultsTable {
+  id: Generated<number>;
+  project: string;
+  /** The pipeline run whose report shows it; null until `sluice ci` attaches it. */
+  pipeline_run_id: string | null;
+  branch: string | null;
+  commit_sha: string | null;
+  name: string;
+  stage: string;
+  command: string;
+  /** passed | failed | timeout | error */
+  status: string;
+  exit_code: number | null;
+  duration_ms: number;
+  output_tail: string;
+  started_at: number;
 }

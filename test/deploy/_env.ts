@@ -47,6 +47,12 @@ environments:
   fragile:
     port: 0
     canary: { steps: ${steps}, analysis: { max_error_rate: 0, max_p99_ms: 0.0001, min_requests: 1 } }
+  patient:
+    port: 0
+    canary: { steps: [{ weight: 50 }, { pause: 200ms }], analysis: { max_error_rate: 0, max_p99_ms: 2500, max_prediction_shift: 0.5, min_requests: 5, max_wait: 20s } }
+  hasty:
+    port: 0
+    canary: { steps: [{ weight: 50 }, { pause: 200ms }], analysis: { max_error_rate: 0, max_p99_ms: 2500, max_prediction_shift: 0.5, min_requests: 5, max_wait: 300ms } }
   mirror: { port: 0, shadow: { percent: 100 } }
   picky:
     port: 0

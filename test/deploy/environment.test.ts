@@ -166,6 +166,36 @@ describe('canary', () => {
   });
 });
 
+describe('canary analysis waiting for traffic', () => {
+  it('extends the pause up to max_wait until min_requests reach the canary, then promotes', async () => {
+    const patient = await env('patient');
+    await patient.deploy({ model: 'income@1', strategy: 'direct', actor: 'ci' });
+    const deploying = patient.deploy({ model: 'income@2', strategy: 'canary', actor: 'ci' });
+    // No traffic during the 200 ms pause; it arrives a second later, while the window is held open.
+    await new Promise((r) => setTimeout(r, 1000));
+    const load = loadGenerator(patient.url);
+    const rev = await deploying;
+    const result = await load.stop();
+    expect(rev.status, JSON.stringify(rev.detail)).toBe('applied');
+    const [analysis] = rev.detail.analyses as { status: string; canary: { requests: number } }[];
+    expect(analysis.status).toBe('successful');
+    expect(analysis.canary.requests).toBeGreaterThanOrEqual(5);
+    expect(result.failed).toBe(0);
+    expect(await alias('patient')).toBe(2);
+  });
+
+  it('judges the step inconclusive once max_wait passes without enough traffic, and rolls back', async () => {
+    const hasty = await env('hasty');
+    await hasty.deploy({ model: 'income@1', strategy: 'direct', actor: 'ci' });
+    const started = Date.now();
+    const rev = await hasty.deploy({ model: 'income@2', strategy: 'canary', actor: 'ci' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect(rev.status).toBe('failed');
+    expect(String(rev.detail.error)).toMatch(/inconclusive.*only 0 canary requests, fewer than 5/);
+    expect(await alias('hasty')).toBe(1);
+  });
+});
+
 describe('shadow', () => {
   it('mirrors traffic to the new version, discards its answers, reports disagreements, and ends with the next deploy', async () => {
     const mirror = await env('mirror');

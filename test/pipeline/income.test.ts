@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { incomeProject, sluice, sluiceJson } from '../helpers/cli.js';
 
@@ -116,6 +117,20 @@ describe('the income example', () => {
     const missing = sluice(dir, ['logs', first.runId, '--step', 'nope']);
     expect(missing.code).toBe(4);
     expect(missing.stderr).toContain("no step 'nope'");
+  });
+
+  it('tracks each loss history once per step, the summary value being its last point', () => {
+    const db = new Database(join(dir, '.sluice', 'sluice.db'), { readonly: true });
+    try {
+      const dup = db.prepare("SELECT run_id, key, step, count(*) AS n FROM metrics WHERE key IN ('train_loss', 'validation_loss') GROUP BY run_id, key, step HAVING n > 1").all();
+      expect(dup).toEqual([]);
+      const rows = db.prepare("SELECT m.value, m.step, l.value AS latest, l.step AS latest_step FROM metrics m JOIN latest_metrics l ON l.run_id = m.run_id AND l.key = m.key WHERE m.key = 'train_loss' ORDER BY m.run_id, m.step").all() as { value: number; step: number; latest: number; latest_step: number }[];
+      expect(rows.length).toBeGreaterThan(2);
+      const maxStep = Math.max(...rows.map((r) => r.step));
+      expect(rows.find((r) => r.step === maxStep)).toMatchObject({ latest_step: maxStep });
+    } finally {
+      db.close();
+    }
   });
 
   it('lists runs and datasets', () => {

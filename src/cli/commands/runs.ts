@@ -7,6 +7,8 @@ import { getMetricHistory, getRun, parseFilter, parseOrderBy, RUN_GRAMMAR, searc
 import { withProject } from '../context.js';
 import { c, fmtNum, formatTime, printJson, statusColor, table } from '../output.js';
 import { renderComparison } from './_compare.js';
+import { triggerEventOfRun } from '../../pipeline/triggers/events.js';
+import { describeCause } from './trigger.js';
 
 export function registerRunsCommands(program: Command): void {
   const runs = program.command('runs').description('pipeline runs: what ran, when, on what, with which result');
@@ -44,7 +46,8 @@ export function registerRunsCommands(program: Command): void {
         const tracking = [];
         for (const id of trackingIds) tracking.push(await getRun(db, id));
         const data = {
-          run: { ...run, error: run.error ? JSON.parse(run.error) : null },
+          run: { ...run, error: run.error ? JSON.parse(run.error) : null, trigger_cause: run.trigger_cause ? (JSON.parse(run.trigger_cause) as Record<string, unknown>) : null },
+          trigger_event: (await triggerEventOfRun(db, run.id)) ?? null,
           steps: steps.map((s) => ({ ...s, outputs: s.outputs ? JSON.parse(s.outputs) : null, resources: s.resources ? JSON.parse(s.resources) : null })),
           gates: gates.map((g) => ({ ...g, details: JSON.parse(g.details) })),
           datasets: datasets.map((d) => ({ id: d.id, name: d.name, rows: d.row_count })),
@@ -54,6 +57,11 @@ export function registerRunsCommands(program: Command): void {
         if (opts.json) return printJson(data);
         console.log(`${c.bold('run')} ${run.id}  ${statusColor(run.status)}  ${c.dim(`trigger ${run.trigger}, started ${formatTime(run.started_at)}`)}`);
         if (data.run.error) console.log(`  ${c.red(String(data.run.error.message ?? ''))}`);
+        const te = data.trigger_event;
+        if (te) {
+          const chain = [te.model ? `registered ${te.model}@${te.version}` : '', te.environment ? `${te.revisionId !== null ? `revision ${te.revisionId} in` : 'for'} ${te.environment}` : '', te.status].filter(Boolean).join(' → ');
+          console.log(`  ${c.dim(`triggered by ${te.kind}:`)} ${describeCause(te)}  ${c.dim(`(trigger event ${te.id}: ${chain}${te.reason ? `; ${te.reason}` : ''})`)}`);
+        }
         console.log();
         console.log(
           table([

@@ -29,7 +29,10 @@ export async function v1Api(app: FastifyInstance, options: { ctx: ServerContext;
           const issue = parsed.error.issues[0];
           throw new SluiceError('USAGE', `Invalid value for '${issue.path.join('.')}': ${issue.message}`, { hint: 'See /docs for the parameters of each call.' });
         }
-        return reply.type('application/json').send(JSON.stringify(await r.handler(parsed.data, ctx, request, reply)));
+        const result = await r.handler(parsed.data, ctx, request, reply);
+        // A streaming route (server-sent events) took over the connection and answers itself.
+        if (reply.sent) return reply;
+        return reply.type('application/json').send(JSON.stringify(result));
       },
     });
   }

@@ -7,7 +7,7 @@ import { route, type Route } from '../route.js';
 import * as s from './schemas.js';
 
 const parse = (text: string | null) => (text === null ? null : (JSON.parse(text) as unknown));
-const pipelineRun = (r: PipelineRunRow) => ({ ...r, error: parse(r.error) });
+const pipelineRun = (r: PipelineRunRow) => ({ ...r, error: parse(r.error), trigger_cause: parse(r.trigger_cause ?? null) });
 const stepRun = (r: StepRunRow) => {
   const { pipeline_run_id: _, ...rest } = r;
   return { ...rest, outputs: parse(r.outputs), resources: parse(r.resources) };

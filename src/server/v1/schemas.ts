@@ -15,6 +15,7 @@ export const PipelineRun = z.object({
   pid: z.number(),
   error: json.nullable(),
   config_hash: z.string(),
+  trigger_cause: json.nullable().optional().describe('Why it started: {schedule, cron}, {changes: [{source, digest}]}, {rule, event_id}, {reason, actor}; with trigger_event.'),
 });
 
 export const StepRun = z.object({

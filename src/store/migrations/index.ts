@@ -11,6 +11,9 @@ import { searchIndexes } from './0003_search_indexes.js';
 import { datasetNames } from './0003_dataset_names.js';
 import { predictionLog } from './0004_prediction_log.js';
 import { deployments } from './0005_deployments.js';
+import { monitoring } from './0006_monitoring.js';
+import { triggers } from './0006_triggers.js';
+import { ciRecords } from './0007_ci.js';
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -21,5 +24,8 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0003_dataset_names': datasetNames,
     '0004_prediction_log': predictionLog(dialect),
     '0005_deployments': deployments(dialect),
+    '0006_triggers': triggers(dialect),
+    '0006_monitoring': monitoring(dialect),
+    '0007_ci': ciRecords(dialect),
   };
 }
