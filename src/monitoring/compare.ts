@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { withDuckDB } from '../data/duckdb.js';
-import { SluiceError } from '../errors.js';
+import { SluiceError, isSluiceError } from '../errors.js';
 import { driftReport, type Correction, type DriftColumn, type DriftMode, type DriftReport } from './drift/index.js';
 import { driftDistributions, type ColumnDistribution } from './distributions.js';
 import { readDatasetVersion, type DatasetVersionSource } from './load/dataset-version.js';
@@ -60,13 +60,21 @@ export async function compareSources(reference: string, current: string, options
       progress(`reading ${side} ${source}`);
       const read = { columns: options.columns, format: options.format, delimiter: options.delimiter, nulls: options.nulls };
       if (await isFile(source)) return { info: { source, kind: 'file' as const }, table: await readDriftFile(conn, source, read) };
-      if (!options.datasets || looksLikePath(source)) {
-        throw new SluiceError('SOURCE_NOT_FOUND', `File ${source} does not exist`, {
-          where: source,
-          hint: options.datasets ? 'Check the path.' : 'Check the path; to compare dataset versions by id or name, run inside a project (or give -C).',
-        });
+      const missingFile = (hint: string) => new SluiceError('SOURCE_NOT_FOUND', `File ${source} does not exist`, { where: source, hint });
+      if (!options.datasets || /[\\/]/.test(source)) {
+        throw missingFile(options.datasets ? 'Check the path.' : 'Check the path; to compare dataset versions by id or name, run inside a project (or give -C).');
       }
-      const version = await readDatasetVersion(conn, await options.datasets(), source, { columns: options.columns });
+      // Dataset names may hold dots (split.train), so a name with an extension is still looked up
+      // as a dataset version; when it is neither, the error speaks of the file it looked like.
+      const fileLike = hasExtension(source);
+      let version: Awaited<ReturnType<typeof readDatasetVersion>>;
+      try {
+        version = await readDatasetVersion(conn, await options.datasets(), source, { columns: options.columns });
+      } catch (e) {
+        if (fileLike && isSluiceError(e) && e.code === 'CONFIG_NOT_FOUND') throw missingFile('Check the path; to compare dataset versions by id or name, run inside a project (or give -C).');
+        if (fileLike && isSluiceError(e) && e.code === 'NOT_FOUND') throw missingFile(`Check the path; no dataset version is named '${source}' either (\`sluice datasets list\`).`);
+        throw e;
+      }
       return { info: { source, kind: 'dataset' as const, dataset: { id: version.dataset.id, name: version.dataset.name } }, table: version };
     };
     return [await load(reference, 'reference'), await load(current, 'current')];
@@ -130,9 +138,9 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-/** A name with a folder separator or a file extension is meant as a file, never a dataset. */
-function looksLikePath(s: string): boolean {
-  return /[\\/]/.test(s) || /\.[A-Za-z0-9]{1,8}(\.gz)?$/.test(s);
+/** A name ending like a file name (data.csv, part.jsonl.gz). */
+function hasExtension(s: string): boolean {
+  return /\.[A-Za-z0-9]{1,8}(\.gz)?$/.test(s);
 }
 
 /** Numeric on one side and text on the other: both become categories of their text. */

@@ -330,5 +330,12 @@ describe('sluice drift on dataset versions', () => {
     expect(code).toBe(0);
     const missing = sluiceJson<{ error: { code: string } }>(dir, ['drift', 'checked', 'no_such_dataset']);
     expect([missing.code, missing.data.error.code]).toEqual([4, 'NOT_FOUND']);
+    // A dataset name with a dot (the acquired 'adult.raw') is a dataset, not a missing file…
+    const dotted = sluiceJson<CliReport>(dir, ['drift', 'adult.raw', 'checked', '--columns', 'age,sex']);
+    expect(dotted.data.reference).toMatchObject({ kind: 'dataset', rows: 32561, dataset: { name: 'adult.raw' } });
+    // …and a file name that is neither says so.
+    const neither = sluice(dir, ['drift', 'checked', 'nope.csv']);
+    expect(neither.code).toBe(3);
+    expect(neither.stderr).toMatch(/File nope\.csv does not exist[\s\S]*no dataset version is named 'nope\.csv' either/);
   });
 });

@@ -1,6 +1,6 @@
 /** Runs the real `sluice` command (the built dist/) on a project folder, as a user would. */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,10 +58,19 @@ export function tempDir(prefix = 'sluice-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** A fresh copy of the income example (its sluice.yaml and data, no workspace). */
-export function incomeProject(): string {
+/** Where the income example's monitoring section (monitors, alerts, channels) starts. */
+export const INCOME_MONITORING_MARK = '# ── Monitoring';
+
+/**
+ * A fresh copy of the income example (its sluice.yaml and data, no workspace). Without
+ * `monitoring`, the example's monitoring section (the end of its sluice.yaml) is left out, so a
+ * test can declare monitors and alerts of its own.
+ */
+export function incomeProject(options: { monitoring?: boolean } = {}): string {
   const dir = tempDir('sluice-income-');
-  cpSync(join(repoRoot, 'examples', 'income', 'sluice.yaml'), join(dir, 'sluice.yaml'));
+  const yaml = readFileSync(join(repoRoot, 'examples', 'income', 'sluice.yaml'), 'utf8');
+  const at = yaml.indexOf(INCOME_MONITORING_MARK);
+  writeFileSync(join(dir, 'sluice.yaml'), options.monitoring || at < 0 ? yaml : yaml.slice(0, at));
   cpSync(join(repoRoot, 'examples', 'income', 'data'), join(dir, 'data'), { recursive: true });
   cpSync(join(repoRoot, 'examples', 'income', 'expectations'), join(dir, 'expectations'), { recursive: true });
   return dir;
