@@ -4,15 +4,12 @@
  * tracking and registry child tables to their parents; the pipeline and dataset tables carry
  * none, so their writers may record in any order.
  */
-import type { CreateTableBuilder, Kysely, Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from '../store.js';
+import { idColumn } from './_id-column.js';
 
 export function initial(dialect: StoreDialect): Migration {
-  // An auto-numbered id: SQLite's INTEGER PRIMARY KEY is the rowid; PostgreSQL needs an identity.
-  const withId = <T extends string>(t: CreateTableBuilder<T, never>) =>
-    dialect === 'postgres'
-      ? t.addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-      : t.addColumn('id', 'integer', (c) => c.primaryKey());
+  const withId = idColumn(dialect);
 
   return {
     async up(db: Kysely<any>): Promise<void> {

@@ -3,15 +3,12 @@
  * with the request id, model version, inputs, outputs and latency) and the ground truth that
  * arrives later for a request id. Joined on (request_id, row_index).
  */
-import type { CreateTableBuilder, Kysely, Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from '../store.js';
+import { idColumn } from './_id-column.js';
 
 export function predictionLog(dialect: StoreDialect): Migration {
-  // As in 0001: SQLite's INTEGER PRIMARY KEY is the rowid; PostgreSQL needs an identity.
-  const withId = <T extends string>(t: CreateTableBuilder<T, never>) =>
-    dialect === 'postgres'
-      ? t.addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-      : t.addColumn('id', 'integer', (c) => c.primaryKey());
+  const withId = idColumn(dialect);
 
   return {
     async up(db: Kysely<any>): Promise<void> {

@@ -2,14 +2,12 @@
  * Deployment revisions: every change of what an environment serves (model versions, strategy,
  * traffic split), who made it, when, why, and how it ended (applied, failed, rolled back).
  */
-import type { CreateTableBuilder, Kysely, Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from '../store.js';
+import { idColumn } from './_id-column.js';
 
 export function deployments(dialect: StoreDialect): Migration {
-  const withId = <T extends string>(t: CreateTableBuilder<T, never>) =>
-    dialect === 'postgres'
-      ? t.addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-      : t.addColumn('id', 'integer', (c) => c.primaryKey());
+  const withId = idColumn(dialect);
   return {
     async up(db: Kysely<any>): Promise<void> {
       await withId(db.schema.createTable('deployment_revisions'))

@@ -3,14 +3,12 @@
  * time series, the cached prepared reference per dataset version and model, and the state and
  * event log of every alert rule.
  */
-import type { CreateTableBuilder, Kysely, Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from '../store.js';
+import { idColumn } from './_id-column.js';
 
 export function monitoring(dialect: StoreDialect): Migration {
-  const withId = <T extends string>(t: CreateTableBuilder<T, never>) =>
-    dialect === 'postgres'
-      ? t.addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-      : t.addColumn('id', 'integer', (c) => c.primaryKey());
+  const withId = idColumn(dialect);
   return {
     async up(db: Kysely<any>): Promise<void> {
       const s = db.schema;

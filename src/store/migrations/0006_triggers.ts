@@ -4,14 +4,12 @@
  * server at a time start a project's run, and every trigger event with what it led to (pipeline
  * run → model version → deployment revision).
  */
-import type { CreateTableBuilder, Kysely, Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from '../store.js';
+import { idColumn } from './_id-column.js';
 
 export function triggers(dialect: StoreDialect): Migration {
-  const withId = <T extends string>(t: CreateTableBuilder<T, never>) =>
-    dialect === 'postgres'
-      ? t.addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-      : t.addColumn('id', 'integer', (c) => c.primaryKey());
+  const withId = idColumn(dialect);
   return {
     async up(db: Kysely<any>): Promise<void> {
       await db.schema.alterTable('pipeline_runs').addColumn('trigger_cause', 'text').execute();

@@ -3,14 +3,12 @@
  * run on the main branch" is a query) with the figures its report compared, and the results of
  * the project's own checks (`sluice check`), attached to the pipeline run whose report shows them.
  */
-import type { CreateTableBuilder, Kysely, Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from '../store.js';
+import { idColumn } from './_id-column.js';
 
 export function ciRecords(dialect: StoreDialect): Migration {
-  const withId = <T extends string>(t: CreateTableBuilder<T, never>) =>
-    dialect === 'postgres'
-      ? t.addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-      : t.addColumn('id', 'integer', (c) => c.primaryKey());
+  const withId = idColumn(dialect);
   return {
     async up(db: Kysely<any>): Promise<void> {
       await db.schema
