@@ -13,6 +13,7 @@ import { ERROR_CODES, type ErrorCode } from '../errors.js';
 import type { GateResult } from '../evaluation/index.js';
 import type { Project } from '../project.js';
 import { runPipeline, type Executor, type RunEvent, type RunSummary } from '../pipeline/index.js';
+import { withRunLease } from '../pipeline/triggers/start-run.js';
 import { getModelVersion } from '../registry/index.js';
 import { loadChampion, readCard, type Champion } from './champion.js';
 import { runChecks, type CheckResult } from './checks.js';
@@ -84,7 +85,13 @@ export async function runCi(project: Project, options: CiOptions = {}): Promise<
     } else checksNote = '`sluice check` recorded no results for this commit, and `ci.checks` is false: the checks were not run.';
   }
 
-  const summary = await runPipeline({ ...project, config }, { trigger: 'ci', triggerCause: { branch: context.branch, commit: context.commit, platform: context.platform, pullRequest: context.pullRequest, sampled: !!options.sample }, executor: options.executor, onEvent: options.onEvent, signal: options.signal });
+  // Holding the project's run lease: a CI run against a shared store never overlaps a run the
+  // scheduler of `sluice server` started (it waits for it).
+  const summary = await withRunLease(
+    project,
+    () => runPipeline({ ...project, config }, { trigger: 'ci', triggerCause: { branch: context.branch, commit: context.commit, platform: context.platform, pullRequest: context.pullRequest, sampled: !!options.sample }, executor: options.executor, onEvent: options.onEvent, signal: options.signal }),
+    { signal: options.signal, onWait: (reason) => process.stderr.write(`waiting: ${reason}\n`) },
+  );
 
   await insertCheckResults(project.store.db, { project: project.config.project, branch: context.branch, commit: context.commit, results: freshChecks, pipelineRunId: summary.runId });
   if (context.commit && recorded.length > 0) {

@@ -17,9 +17,10 @@ export function registerRunCommand(program: Command): void {
       if (!Number.isFinite(n) || n <= 0) throw new SluiceError('USAGE', `--max-cpus must be a positive number, got '${v}'`);
       return n;
     })
+    .option('--no-wait', 'fail (exit 9) instead of waiting when another run of the project is in progress')
     .option('--quiet', "don't show step output, only step results")
     .option('--json', 'print the run summary as JSON (no live output)')
-    .action(async (opts: { force?: boolean; keepWorkdir?: boolean; maxCpus?: number; quiet?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { force?: boolean; keepWorkdir?: boolean; maxCpus?: number; wait: boolean; quiet?: boolean; json?: boolean }, cmd: Command) => {
       await withProject(cmd, async (project) => {
         const abort = new AbortController();
         const onSignal = () => abort.abort();
@@ -27,13 +28,19 @@ export function registerRunCommand(program: Command): void {
         process.once('SIGTERM', onSignal);
         const view = opts.json ? undefined : new RunView({ quiet: opts.quiet });
         try {
-          const summary = await runPipeline(project, {
-            force: opts.force,
-            keepWorkdir: opts.keepWorkdir,
-            executor: new LocalExecutor({ cpus: opts.maxCpus }),
-            onEvent: view?.handle,
-            signal: abort.signal,
-          });
+          const { withRunLease } = await import('../../pipeline/triggers/start-run.js');
+          const summary = await withRunLease(
+            project,
+            () =>
+              runPipeline(project, {
+                force: opts.force,
+                keepWorkdir: opts.keepWorkdir,
+                executor: new LocalExecutor({ cpus: opts.maxCpus }),
+                onEvent: view?.handle,
+                signal: abort.signal,
+              }),
+            { wait: opts.wait, signal: abort.signal, onWait: (reason) => process.stderr.write(`waiting: ${reason}\n`) },
+          );
           if (opts.json) printJson(summary);
           else {
             if (summary.model) console.log(`${c.dim('see it with')} sluice models show ${summary.model.name}@${summary.model.version}`);

@@ -4,7 +4,7 @@
  * and completed after it, the lease renewed while it runs and released at the end.
  */
 import { hostname } from 'node:os';
-import { errorMessage } from '../../errors.js';
+import { SluiceError, errorMessage } from '../../errors.js';
 import type { Project } from '../../project.js';
 import type { RunSummary } from '../finalize.js';
 import type { RunEvent } from '../events.js';
@@ -12,7 +12,7 @@ import { isAlive } from '../process-tree.js';
 import { runPipeline } from '../runner.js';
 import type { Clock } from './clock.js';
 import { recordTriggerEvent, updateTriggerEvent, type TriggerKind } from './events.js';
-import { acquireLease, readLease, releaseLease, renewLease, type LeaseHolder } from './lease.js';
+import { acquireLease, newHolder, readLease, releaseLease, renewLease, type LeaseHolder } from './lease.js';
 
 export interface TriggerRequest {
   kind: TriggerKind;
@@ -138,4 +138,44 @@ export async function startTriggeredRun(
     return outcome;
   })();
   return { eventId, runId, done };
+}
+
+export interface RunLeaseOptions {
+  /** Wait for a run in progress to end (default); false: fail at once with CONFLICT. */
+  wait?: boolean;
+  /** Called once when the run has to wait, with the reason. */
+  onWait?: (reason: string) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs `fn` holding the project's run lease, as a triggered run does, so a run started by hand
+ * (`sluice run`, `sluice ci`) and one the scheduler starts never overlap: whichever comes second
+ * waits for the first (or, without `wait`, refuses with CONFLICT).
+ */
+export async function withRunLease<T>(project: Project, fn: () => Promise<T>, options: RunLeaseOptions = {}): Promise<T> {
+  const db = project.store.db;
+  const name = runLeaseName(project.config.project);
+  const holder = newHolder();
+  const leaseMs = project.config.triggers.lease;
+  let waited = false;
+  for (;;) {
+    if (await acquireLease(db, name, holder, leaseMs)) break;
+    const reason = (await busyReason(project, holder)) ?? 'a triggered run is in progress';
+    if (options.wait === false) {
+      throw new SluiceError('CONFLICT', `Cannot start a run of '${project.config.project}' now: ${reason}`, { hint: 'Wait for it to finish (`sluice runs list`), or run again without --no-wait to wait for it.' });
+    }
+    if (!waited) options.onWait?.(reason);
+    waited = true;
+    if (options.signal?.aborted) throw new SluiceError('CONFLICT', `Stopped while waiting: ${reason}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const renew = setInterval(() => void renewLease(db, name, holder, leaseMs).catch(() => {}), Math.max(1000, leaseMs / 3));
+  renew.unref();
+  try {
+    return await fn();
+  } finally {
+    clearInterval(renew);
+    await releaseLease(db, name, holder).catch(() => {});
+  }
 }
