@@ -11,5 +11,6 @@ export {
   listGateResults,
   listDatasetVersions,
   getDatasetVersion,
+  cachedLogOrigin,
 } from './records.js';
 export { liveLogPath } from './logs.js';

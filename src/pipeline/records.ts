@@ -262,3 +262,20 @@ export async function getDatasetVersion(db: Db, ref: string, project?: string): 
   if (byId.length > 1) throw new SluiceError('USAGE', `Dataset id prefix '${ref}' matches more than one version`, { hint: 'Give more characters of the id.' });
   throw new SluiceError('NOT_FOUND', `No dataset version '${ref}'`, { hint: 'List them with `sluice datasets list`.' });
 }
+
+/**
+ * Where a cached step's output is: a cached step did not run, so its log is that of the step run
+ * that made the cache entry (the newest succeeded run with the same cache key and a stored log).
+ */
+export async function cachedLogOrigin(db: Db, step: StepRun): Promise<{ pipelineRunId: string; logDigest: string } | undefined> {
+  if (step.status !== 'cached' || step.log_digest || !step.cache_key) return undefined;
+  const origin = await db
+    .selectFrom('step_runs')
+    .select(['pipeline_run_id', 'log_digest'])
+    .where('cache_key', '=', step.cache_key)
+    .where('status', '=', 'succeeded')
+    .where('log_digest', 'is not', null)
+    .orderBy('started_at', 'desc')
+    .executeTakeFirst();
+  return origin?.log_digest ? { pipelineRunId: origin.pipeline_run_id, logDigest: origin.log_digest } : undefined;
+}

@@ -59,6 +59,9 @@ describe('the income example', () => {
     expect(processSteps.every((s) => s.status === 'cached')).toBe(true);
     expect(r.data.model).toMatchObject({ name: 'income', version: 1, existing: true });
     expect(sluiceJson<unknown[]>(dir, ['models', 'list', 'income']).data).toHaveLength(1);
+    // A cached step's log is the output of the run that made the cached result.
+    const logs = sluiceJson<{ steps: { step: string; status: string; from_run?: string; lines: string[] }[] }>(dir, ['logs', r.data.runId, '--step', 'train', '--grep', '^iteration 1:']).data.steps;
+    expect(logs).toEqual([{ step: 'train', status: 'cached', from_run: first.runId, lines: [expect.stringMatching(/^iteration 1: train loss/)] }]);
   });
 
   it('reruns only what a change touches', () => {

@@ -170,3 +170,13 @@ describe('the read endpoints of the pages', () => {
     expect(Object.keys(doc.paths['/api/v1/pipeline-runs/{ref}/steps/{step}/logs/stream'].get.responses['200'].content)).toEqual(['text/event-stream']);
   });
 });
+
+describe('the output of a cached step', () => {
+  it('is the log of the run that made the cached result', async () => {
+    const again = sluice(dir, ['run']);
+    expect(again.code, again.stderr).toBe(0);
+    const logs = (await (await fetch(`${url}/api/v1/pipeline-runs/latest/steps/hello/logs`)).json()) as { status: string; text: string; live: boolean };
+    expect(logs).toMatchObject({ status: 'cached', live: false });
+    expect(logs.text).toContain('hello from the step');
+  });
+});

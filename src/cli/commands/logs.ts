@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { open, stat } from 'node:fs/promises';
 import { SluiceError } from '../../errors.js';
-import { getPipelineRun, listStepRuns, liveLogPath } from '../../pipeline/index.js';
+import { cachedLogOrigin, getPipelineRun, listStepRuns, liveLogPath } from '../../pipeline/index.js';
 import type { Project } from '../../project.js';
 import type { StepRun } from '../../store/schema.js';
 import { withProject } from '../context.js';
@@ -45,16 +45,17 @@ export function registerLogsCommand(program: Command): void {
           return;
         }
         const steps = pick(await listStepRuns(project.store.db, run.id));
-        const out: { step: string; status: string; lines: string[] }[] = [];
+        const out: { step: string; status: string; from_run?: string; lines: string[] }[] = [];
         for (const s of steps) {
           const text = await readStepLog(project, run.id, s);
           if (text === null) continue;
-          out.push({ step: s.name, status: s.status, lines: text.split('\n').filter((l, i, a) => (i < a.length - 1 || l !== '') && keep(l)) });
+          const origin = await cachedLogOrigin(project.store.db, s);
+          out.push({ step: s.name, status: s.status, ...(origin ? { from_run: origin.pipelineRunId } : {}), lines: text.split('\n').filter((l, i, a) => (i < a.length - 1 || l !== '') && keep(l)) });
         }
         if (opts.json) return printJson({ run: run.id, steps: out });
         for (const s of out) {
           if (s.lines.length === 0 && pattern) continue;
-          console.log(c.bold(`── ${s.step} (${s.status})`));
+          console.log(c.bold(`── ${s.step} (${s.status})`) + (s.from_run ? c.dim(` output of run ${s.from_run}, which made the cached result`) : ''));
           for (const l of s.lines) console.log(l);
         }
       });
@@ -63,6 +64,8 @@ export function registerLogsCommand(program: Command): void {
 
 async function readStepLog(project: Project, runId: string, step: StepRun): Promise<string | null> {
   if (step.log_digest) return (await project.artifacts.readBytes(step.log_digest)).toString('utf8');
+  const origin = await cachedLogOrigin(project.store.db, step);
+  if (origin) return (await project.artifacts.readBytes(origin.logDigest)).toString('utf8');
   try {
     const f = await open(liveLogPath(project.workspace, runId, step.name), 'r');
     try {

@@ -6,7 +6,7 @@
 import { open, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { SluiceError } from '../../errors.js';
-import { buildPlan, getPipelineRun, listStepRuns, liveLogPath } from '../../pipeline/index.js';
+import { buildPlan, cachedLogOrigin, getPipelineRun, listStepRuns, liveLogPath } from '../../pipeline/index.js';
 import type { StepRun } from '../../store/index.js';
 import type { ServerContext } from '../context.js';
 import { required } from '../mlflow/fields.js';
@@ -51,6 +51,9 @@ async function readFrom(path: string, from: number): Promise<{ text: string; siz
 /** The step's whole output: stored once it ended, else the live file (when the server runs in the project). */
 async function stepLog(ctx: ServerContext, runId: string, step: StepRun): Promise<{ text: string; live: boolean } | null> {
   if (step.log_digest) return { text: (await ctx.artifacts.readBytes(step.log_digest)).toString('utf8'), live: false };
+  // A cached step did not run here: its output is the log of the run that made the cached result.
+  const origin = await cachedLogOrigin(ctx.store.db, step);
+  if (origin) return { text: (await ctx.artifacts.readBytes(origin.logDigest)).toString('utf8'), live: false };
   if (!ctx.local) return null;
   const live = await readFrom(liveLogPath(ctx.local.workspace, runId, step.name), 0);
   return live ? { text: live.text, live: true } : null;
