@@ -100,7 +100,7 @@ describe.skipIf(!exe)('the web UI in chromium', () => {
     expect(await champion.innerText()).toContain(`v${o.models[0].champion.version}`);
     expect(await champion.innerText()).toContain(`roc_auc ${f4(o.models[0].champion.metrics.roc_auc)}`);
     expect(await page.locator('[data-model="income"] [data-alias="production"]').innerText()).toBe(o.models[0].production ? `v${o.models[0].production.version}` : 'none');
-    expect(await page.locator('[data-environment]').count()).toBe(o.deployments.length);
+    await expect.poll(() => page.locator('[data-environment]').count()).toBe(o.deployments.length);
     expect(await page.locator('[data-environment="staging"] [data-status]').innerText()).toBe('down');
     if (o.alerts.length === 0) await page.getByText('No firing alerts.').waitFor();
     await page.screenshot({ path: shotPath('overview'), fullPage: true });
@@ -109,16 +109,16 @@ describe.skipIf(!exe)('the web UI in chromium', () => {
   it("pipeline runs: the DAG shows each step's status, cache hit and time, and a node opens the step's logs", async () => {
     const { pipeline_runs: runs } = await api('/api/v1/pipeline-runs');
     await goto('/pipelines');
-    expect(await page.locator('[data-table="pipeline-runs"] tbody tr').count()).toBe(runs.length);
+    await expect.poll(() => page.locator('[data-table="pipeline-runs"] tbody tr').count()).toBe(runs.length);
     await page.getByRole('link', { name: runs[0].id }).click();
     await page.waitForURL(`**/pipelines/${runs[0].id}`);
     const dag = await api(`/api/v1/pipeline-runs/${runs[0].id}/dag`);
     await page.locator('svg.graph [data-node]').first().waitFor();
-    expect(await page.locator('svg.graph [data-node]').count()).toBe(dag.nodes.length);
-    expect(await page.locator('svg.graph path.edge').count()).toBe(dag.edges.length);
+    await expect.poll(() => page.locator('svg.graph [data-node]').count()).toBe(dag.nodes.length);
+    await expect.poll(() => page.locator('svg.graph path.edge').count()).toBe(dag.edges.length);
     const cached = dag.nodes.filter((n: any) => n.cached).length;
     expect(cached).toBeGreaterThan(0);
-    expect(await page.locator('svg.graph [data-node] text.sub', { hasText: 'cached' }).count()).toBe(cached);
+    await expect.poll(() => page.locator('svg.graph [data-node] text.sub', { hasText: 'cached' }).count()).toBe(cached);
     // The first run's train step ran (not cached): its node shows its time, and its log opens.
     await goto(`/pipelines/${runs[1].id}`);
     const train = page.locator('svg.graph a[aria-label^="Step train:"]');
@@ -158,7 +158,7 @@ describe.skipIf(!exe)('the web UI in chromium', () => {
     await expect.poll(() => log.innerText(), { timeout: 30_000 }).toContain('tick 8');
     // The end event: the step's final status replaces "live".
     await page.locator('#step-panel [data-status="succeeded"]').waitFor({ timeout: 30_000 });
-    expect(await page.locator('[data-live="true"]').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-live="true"]').count()).toBe(0);
     expect(await exited).toBe(0);
     const stored = await api(`/api/v1/pipeline-runs/${runId}/steps/ticker/logs`);
     expect((await log.innerText()).trim()).toBe(stored.text.trim());
@@ -174,7 +174,7 @@ describe.skipIf(!exe)('the web UI in chromium', () => {
     const count = page.locator('[data-count]');
     await page.locator('[data-done="true"]').waitFor();
     expect(await count.getAttribute('data-count')).toBe(String(all.length));
-    expect(await page.locator('.vt-row').count()).toBe(all.length);
+    await expect.poll(() => page.locator('.vt-row').count()).toBe(all.length);
 
     await page.getByLabel('Filter', { exact: true }).fill('params.trainer = "gbdt"');
     await page.getByLabel('Filter', { exact: true }).press('Enter');
@@ -206,9 +206,9 @@ describe.skipIf(!exe)('the web UI in chromium', () => {
     await page.locator('details.columns summary').click();
     const box = page.getByRole('checkbox', { name: 'metrics.validation_roc_auc' });
     if (await box.isChecked()) await box.uncheck();
-    expect(await page.locator('.vt-head [title="validation_roc_auc"]').count()).toBe(0);
+    await expect.poll(() => page.locator('.vt-head [title="validation_roc_auc"]').count()).toBe(0);
     await box.check();
-    expect(await page.locator('.vt-head [title="validation_roc_auc"]').count()).toBe(1);
+    await expect.poll(() => page.locator('.vt-head [title="validation_roc_auc"]').count()).toBe(1);
     expect(page.url()).toContain('cols=');
 
     // Keyboard: the table takes focus, arrows move, Enter opens the run.
@@ -248,7 +248,7 @@ describe.skipIf(!exe)('the web UI in chromium', () => {
     const names = await Promise.all(ids.map(async (r) => (await api(`/api/2.0/mlflow/runs/get?run_id=${r}`)).run.info.run_name));
     const header = await page.locator('[data-table="compare"] thead').innerText();
     for (const n of names) expect(header).toContain(n);
-    expect(await page.locator('[data-table="compare"] tr.diff').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-table="compare"] tr.diff').count()).toBeGreaterThan(0);
     await page.locator('#compare-metric').selectOption('validation_loss');
     await page.locator('[data-chart="validation_loss"] canvas').waitFor();
     await page.screenshot({ path: shotPath('compare'), fullPage: true });
@@ -265,11 +265,11 @@ describe.skipIf(!exe)('the web UI in chromium', () => {
     const d = (await api(`/api/v1/datasets/checked`)).dataset_version;
     expect(d.id).toBe(checked.id);
     expect(await page.locator(`dd [data-rows="${d.id}"]`).innerText()).toBe(d.row_count.toLocaleString('en-US'));
-    expect(await page.locator('[data-table="schema"] tbody tr').count()).toBe(d.schema.length);
-    expect(await page.locator('[data-table="expectations"] tbody tr').count()).toBe(d.validation.expectations.results.length);
+    await expect.poll(() => page.locator('[data-table="schema"] tbody tr').count()).toBe(d.schema.length);
+    await expect.poll(() => page.locator('[data-table="expectations"] tbody tr').count()).toBe(d.validation.expectations.results.length);
     expect(await page.locator('[data-pii]').getAttribute('data-pii')).toBe(d.validation.pii.passed ? 'passed' : 'failed');
-    expect(await page.locator('[data-column]').count()).toBe(d.profile.columns.length);
-    expect(await page.locator('[data-column="age"] svg rect').count()).toBe(d.profile.columns.find((c: any) => c.name === 'age').histogram.counts.length);
+    await expect.poll(() => page.locator('[data-column]').count()).toBe(d.profile.columns.length);
+    await expect.poll(() => page.locator('[data-column="age"] svg rect').count()).toBe(d.profile.columns.find((c: any) => c.name === 'age').histogram.counts.length);
     expect(await page.locator('[data-bias="sex"]').innerText()).toContain('Female');
     await page.screenshot({ path: shotPath('dataset'), fullPage: true });
   });
@@ -279,22 +279,22 @@ describe.skipIf(!exe)('the web UI in chromium', () => {
     await page.getByRole('link', { name: 'income', exact: true }).click();
     await page.waitForURL('**/models/income');
     const { versions } = await api('/api/v1/models/income/versions');
-    expect(await page.locator('[data-table="versions"] tbody tr').count()).toBe(versions.length);
+    await expect.poll(() => page.locator('[data-table="versions"] tbody tr').count()).toBe(versions.length);
     await page.getByRole('link', { name: `v${versions[0].version}`, exact: true }).first().click();
     await page.waitForURL(`**/models/income/versions/${versions[0].version}`);
     const v = (await api(`/api/v1/models/income/versions/${versions[0].version}`)).version;
     expect(await page.locator('[data-version]').innerText()).toBe(`v${v.version}`);
     expect(await page.locator('[data-metric="roc_auc"]').innerText()).toBe(f4(v.metrics.roc_auc));
     for (const a of v.aliases) await page.locator(`[data-alias="${a}"]`).first().waitFor();
-    expect(await page.locator('[data-table="gates"] tbody tr').count()).toBe(v.gates.length);
+    await expect.poll(() => page.locator('[data-table="gates"] tbody tr').count()).toBe(v.gates.length);
     const lineage = await api(`/api/v1/models/income/versions/${v.version}/lineage`);
     await page.locator('svg.graph [data-node]').first().waitFor();
-    expect(await page.locator('svg.graph [data-node]').count()).toBe(lineage.nodes.length);
+    await expect.poll(() => page.locator('svg.graph [data-node]').count()).toBe(lineage.nodes.length);
     expect(lineage.nodes.map((n: any) => n.kind)).toEqual(expect.arrayContaining(['source', 'dataset', 'run', 'model_version']));
     const card = await api(`/api/v1/models/income/versions/${v.version}/card`);
     const shown = page.locator('.model-card');
     expect(await shown.locator('h3').first().innerText()).toBe(card.markdown.split('\n')[0].replace(/^#\s*/, ''));
-    expect(await shown.locator('table').count()).toBe(card.markdown.split('\n').filter((l: string) => /^\|\s*-{3}/.test(l)).length);
+    await expect.poll(() => shown.locator('table').count()).toBe(card.markdown.split('\n').filter((l: string) => /^\|\s*-{3}/.test(l)).length);
     expect(await shown.innerText()).toContain(`roc_auc\t${v.metrics.roc_auc.toFixed(4)}`);
     // A lineage node opens what it stands for.
     await page.locator(`svg.graph a[href="/runs/${v.runId}"]`).click();
@@ -334,7 +334,7 @@ describe.skipIf(!exe)('the web UI in chromium', () => {
     await page.waitForURL('**/deployments/staging');
     const before = await api('/api/v1/deployments/staging');
     expect(await page.locator('[data-split]').first().getAttribute('data-split')).toBe(before.split.map((s: any) => `${s.model}@${s.version}=${s.weight}`).join(','));
-    expect(await page.locator('[data-table="revisions"] tbody tr').count()).toBe(before.revisions.length);
+    await expect.poll(() => page.locator('[data-table="revisions"] tbody tr').count()).toBe(before.revisions.length);
     await page.screenshot({ path: shotPath('deployment'), fullPage: true });
 
     await page.getByLabel('Reason').fill('checked from the UI test');
@@ -414,7 +414,7 @@ describe.skipIf(!exe)('the web UI in chromium', () => {
     expect(charted.sort()).toEqual([...new Set(series.points.filter((p: any) => p.column).map((p: any) => p.column))].sort());
     expect(await view.locator('[data-chart="accuracy"]').getAttribute('data-points')).toBe('2');
     const { report } = await api(`/api/v1/monitor-runs/${latest.id}/report`);
-    expect(await view.locator('[data-distribution]').count()).toBe(report.distributions.length);
+    await expect.poll(() => view.locator('[data-distribution]').count()).toBe(report.distributions.length);
     expect(await page.locator('[data-alert-state="income-drift"] [data-status]').innerText()).toBe('firing');
     await page.screenshot({ path: shotPath('monitoring'), fullPage: true });
 
