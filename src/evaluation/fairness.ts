@@ -23,7 +23,7 @@ import { SluiceError } from '../errors.js';
 import { _groupRows, type GroupKey, type GroupValues } from './_groups.js';
 import { _checkBinary } from './_inputs.js';
 import { _quantileSorted } from './_quantile.js';
-import { _seededRandom } from './_random.js';
+import { mulberry32 } from '../random.js';
 
 export const FAIRNESS_METRICS = [
   'demographic_parity_difference',
@@ -133,7 +133,7 @@ export function fairnessReport(
 
   const samples = prepared.map(() => Object.fromEntries(FAIRNESS_METRICS.map((m) => [m, [] as number[]])) as Record<FairnessMetricName, number[]>);
   if (boot) {
-    const random = _seededRandom(boot.seed);
+    const random = mulberry32(boot.seed);
     const rows = new Uint32Array(n);
     for (let b = 0; b < boot.resamples; b++) {
       for (let i = 0; i < n; i++) rows[i] = Math.floor(random() * n);

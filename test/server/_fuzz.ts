@@ -3,19 +3,12 @@
  * valid-looking (from the JSON Schema), mutated (fields dropped, retyped, oversized, NUL, …) or
  * plain junk (bad JSON, wrong content type, arrays, deep nesting).
  */
+import { mulberry32 } from '../../src/random.js';
+
 export type Rng = () => number;
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-export function prng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: the same sequence for the same seed on every machine. */
+export const prng: (seed: number) => Rng = mulberry32;
 
 type Schema = Record<string, any>;
 

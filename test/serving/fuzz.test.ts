@@ -4,6 +4,7 @@
  * a 4xx (or 200 when the mutation happens to be valid), never a 5xx, and keep serving.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/random.js';
 import { call, RECORD, records, removeDir, serveIncome, type Served } from './_income.js';
 
 let s: Served;
@@ -19,14 +20,7 @@ afterAll(async () => {
 
 /** mulberry32: small, seeded, good enough to pick mutations. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
   return { next, int, pick };

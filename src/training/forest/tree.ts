@@ -11,7 +11,8 @@
  * keeps the best valid split of those, even one of zero gain. A node stays a leaf when it is
  * pure, at max_depth, has fewer than 2 * min_samples_leaf rows, or no drawn feature can split it.
  */
-import { mulberry32, valueBinCount } from '../gbdt/bin-mapper.js';
+import { mulberry32 } from '../../random.js';
+import { valueBinCount } from '../gbdt/bin-mapper.js';
 import { ALL_VALUES_LEFT } from '../gbdt/tree.js';
 import type { FeatureInfo } from '../gbdt/types.js';
 import { Histogram, SplitSearch } from './split.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SluiceError } from '../../errors.js';
 import type { Column } from '../../data/table.js';
-import { binColumn, categoryCodes, fitBinning, mulberry32, sampleRows, thresholdsOf, valueBinCount } from './bin-mapper.js';
+import { mulberry32 } from '../../random.js';
+import { binColumn, categoryCodes, fitBinning, sampleRows, thresholdsOf, valueBinCount } from './bin-mapper.js';
 
 const num = (name: string, values: number[]): Column => ({ name, type: 'number', values: Float64Array.from(values) });
 const str = (name: string, values: (string | null)[]): Column => ({ name, type: 'string', values });

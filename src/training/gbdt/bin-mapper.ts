@@ -11,6 +11,7 @@
  *   'other' (rare categories, and at prediction categories never seen), V = k+1.
  */
 import { SluiceError } from '../../errors.js';
+import { mulberry32 } from '../../random.js';
 import type { Column } from '../../data/table.js';
 import type { FeatureInfo } from './types.js';
 
@@ -164,14 +165,3 @@ export function sampleRows(n: number, k: number, seed: number): Uint32Array {
   return idx.slice(0, k).sort();
 }
 
-/** Small, fast, seedable PRNG with a 32-bit state: enough for sampling rows. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SluiceError } from '../../errors.js';
 import type { Column, Table } from '../../data/table.js';
-import { mulberry32 } from './bin-mapper.js';
+import { mulberry32 } from '../../random.js';
 import { predictGbdt, predictRawGbdt, trainGbdt, type GbdtModel, type GbdtOptions } from './index.js';
 
 const num = (name: string, values: ArrayLike<number>): Column => ({ name, type: 'number', values: Float64Array.from(values) });

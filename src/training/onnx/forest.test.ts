@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Column, Table } from '../../data/table.js';
-import { mulberry32 } from '../gbdt/bin-mapper.js';
+import { mulberry32 } from '../../random.js';
 import { DEFAULT_PARAMS, predictForest, trainForest, type ForestModel, type ForestOptions } from '../forest/index.js';
 import { predictTable } from '../package/predict.js';
 import { readAdult } from '../../../test/helpers/adult.js';
