@@ -9,10 +9,10 @@
  */
 import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ERROR_CODES, type ErrorCode } from '../errors.js';
+import { ERROR_CODES } from '../errors.js';
 import type { GateResult } from '../evaluation/index.js';
 import type { Project } from '../project.js';
-import { runPipeline, type Executor, type RunEvent, type RunSummary } from '../pipeline/index.js';
+import { runExitCode, runPipeline, type Executor, type RunEvent, type RunSummary } from '../pipeline/index.js';
 import { withRunLease } from '../pipeline/triggers/start-run.js';
 import { getModelVersion } from '../registry/index.js';
 import { loadChampion, readCard, type Champion } from './champion.js';
@@ -127,10 +127,8 @@ export async function runCi(project: Project, options: CiOptions = {}): Promise<
   const gateFailed = summary.gates.some((g) => g.status === 'fail');
   const checkFailed = checks.some((c) => c.status !== 'passed');
   let exitCode = 0;
-  if (summary.status === 'failed') {
-    const code = summary.errors[0]?.code as ErrorCode | undefined;
-    exitCode = code && code in ERROR_CODES ? ERROR_CODES[code].exit : ERROR_CODES.STEP_FAILED.exit;
-  } else if (summary.status === 'blocked' || gateFailed) exitCode = ERROR_CODES.GATE_FAILED.exit;
+  if (summary.status === 'failed') exitCode = runExitCode(summary.status, summary.errors);
+  else if (summary.status === 'blocked' || gateFailed) exitCode = ERROR_CODES.GATE_FAILED.exit;
   else if (checkFailed) exitCode = ERROR_CODES.CHECK_FAILED.exit;
   const warned = summary.gates.some((g) => g.status === 'warn') || datasets.some((d) => (d.expectations?.warned ?? 0) > 0);
   const outcome: CiReport['outcome'] = exitCode !== 0 ? 'fail' : warned ? 'warn' : 'pass';

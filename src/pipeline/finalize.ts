@@ -3,6 +3,7 @@
  * produced, the model version when registration is declared and every gate passed, and the
  * run's final status. A run that failed records only its failure.
  */
+import { ERROR_CODES, type ErrorCode } from '../errors.js';
 import type { FairnessReport, GateResult } from '../evaluation/index.js';
 import { finalizePackage } from './package-model.js';
 import type { Project } from '../project.js';
@@ -23,6 +24,17 @@ export interface RunSummary {
   gates: GateResult[];
   datasets: { id: string; name: string; rows: number }[];
   model?: { name: string; version: number; existing: boolean; runId: string };
+}
+
+/**
+ * The exit code a finished run means: 0 when it succeeded, GATE_FAILED when a gate blocked it,
+ * else the code of its first error (STEP_FAILED when the error carries none).
+ */
+export function runExitCode(status: RunSummary['status'], errors: RunSummary['errors']): number {
+  if (status === 'blocked') return ERROR_CODES.GATE_FAILED.exit;
+  if (status !== 'failed') return 0;
+  const code = errors[0]?.code as ErrorCode | undefined;
+  return code && code in ERROR_CODES ? ERROR_CODES[code].exit : ERROR_CODES.STEP_FAILED.exit;
 }
 
 interface FinalizeInput {

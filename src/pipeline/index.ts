@@ -1,6 +1,6 @@
 /** The pipeline part's public face. */
 export { runPipeline, type RunOptions } from './runner.js';
-export type { RunSummary } from './finalize.js';
+export { runExitCode, type RunSummary } from './finalize.js';
 export type { RunEvent } from './events.js';
 export { buildPlan, type Plan, type PlanNode } from './plan.js';
 export { LocalExecutor, type Executor, type ExecRequest, type ExecResult } from './executor.js';

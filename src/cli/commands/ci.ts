@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { SluiceError } from '../../errors.js';
 import { LocalExecutor } from '../../pipeline/executor.js';
-import { projectDir, withProject } from '../context.js';
+import { abortOnSignal, projectDir, withProject } from '../context.js';
 import { c, printJson } from '../output.js';
 import { RunView } from '../run-view.js';
 
@@ -28,12 +28,8 @@ export function registerCiCommand(program: Command): void {
       if (opts.local) return local(cmd, opts as { platform?: 'github' | 'gitlab'; branch?: string; json?: boolean });
       const { runCi } = await import('../../ci/index.js');
       await withProject(cmd, async (project) => {
-        const abort = new AbortController();
-        const onSignal = () => abort.abort();
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
         const view = opts.json ? undefined : new RunView({ quiet: true });
-        try {
+        await abortOnSignal(async (signal) => {
           const result = await runCi(project, {
             sample: opts.sample,
             outDir: opts.out,
@@ -43,7 +39,7 @@ export function registerCiCommand(program: Command): void {
             log: (line) => {
               if (!opts.json) process.stderr.write(`${c.dim('ci:')} ${line}\n`);
             },
-            signal: abort.signal,
+            signal,
           });
           if (opts.json) printJson({ ...result.report, files: result.files, comment: result.comment });
           else {
@@ -54,10 +50,7 @@ export function registerCiCommand(program: Command): void {
             if (r.model) console.log(`${c.dim('model:')}  ${r.model.name}@${r.model.version}`);
           }
           process.exitCode = result.report.exitCode;
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-        }
+        });
       });
     });
   ci.command('package <model>')

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openProject } from '../../project.js';
-import { projectDir, withProject } from '../context.js';
+import { projectDir, untilSignal, withProject } from '../context.js';
 import { formatTime, printJson, table } from '../output.js';
 
 /** `sluice env serve` (an environment's router), `sluice env up --ephemeral` and `sluice env history`. */
@@ -73,17 +73,6 @@ export function registerEnvCommands(program: Command): void {
     });
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
 
 
 /** Keeps the process alive until `fn` settles: a close that waits on unreferenced handles still finishes. */

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { ERROR_CODES, SluiceError, type ErrorCode } from '../../errors.js';
+import { SluiceError } from '../../errors.js';
 import { LocalExecutor } from '../../pipeline/executor.js';
-import { runPipeline } from '../../pipeline/index.js';
-import { withProject } from '../context.js';
+import { runExitCode, runPipeline } from '../../pipeline/index.js';
+import { abortOnSignal, withProject } from '../context.js';
 import { c, printJson } from '../output.js';
 import { RunView } from '../run-view.js';
 
@@ -22,12 +22,8 @@ export function registerRunCommand(program: Command): void {
     .option('--json', 'print the run summary as JSON (no live output)')
     .action(async (opts: { force?: boolean; keepWorkdir?: boolean; maxCpus?: number; wait: boolean; quiet?: boolean; json?: boolean }, cmd: Command) => {
       await withProject(cmd, async (project) => {
-        const abort = new AbortController();
-        const onSignal = () => abort.abort();
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
         const view = opts.json ? undefined : new RunView({ quiet: opts.quiet });
-        try {
+        await abortOnSignal(async (signal) => {
           const { withRunLease } = await import('../../pipeline/triggers/start-run.js');
           const summary = await withRunLease(
             project,
@@ -37,24 +33,17 @@ export function registerRunCommand(program: Command): void {
                 keepWorkdir: opts.keepWorkdir,
                 executor: new LocalExecutor({ cpus: opts.maxCpus }),
                 onEvent: view?.handle,
-                signal: abort.signal,
+                signal,
               }),
-            { wait: opts.wait, signal: abort.signal, onWait: (reason) => process.stderr.write(`waiting: ${reason}\n`) },
+            { wait: opts.wait, signal, onWait: (reason) => process.stderr.write(`waiting: ${reason}\n`) },
           );
           if (opts.json) printJson(summary);
           else {
             if (summary.model) console.log(`${c.dim('see it with')} sluice models show ${summary.model.name}@${summary.model.version}`);
             console.log(`${c.dim('records:')} sluice runs show ${summary.runId}   ${c.dim('logs:')} sluice logs ${summary.runId}`);
           }
-          if (summary.status === 'blocked') process.exitCode = ERROR_CODES.GATE_FAILED.exit;
-          else if (summary.status === 'failed') {
-            const code = summary.errors[0]?.code as ErrorCode | undefined;
-            process.exitCode = code && code in ERROR_CODES ? ERROR_CODES[code].exit : ERROR_CODES.STEP_FAILED.exit;
-          }
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-        }
+          if (summary.status !== 'succeeded') process.exitCode = runExitCode(summary.status, summary.errors);
+        });
       });
     });
 }

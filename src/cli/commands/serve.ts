@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { parseBytes } from '../../config/index.js';
 import { SluiceError } from '../../errors.js';
-import { projectDir } from '../context.js';
+import { projectDir, untilSignal } from '../context.js';
 
 interface ServeOptions {
   host: string;
@@ -58,15 +58,7 @@ export function registerServeCommand(program: Command): void {
       if (opts.json) process.stdout.write(`${JSON.stringify({ url: server.url, model: name, version, pid: process.pid })}\n`);
       else process.stderr.write(`Serving ${name}@${version} at ${server.url}  (/predict, /invocations, /v2/models/${name}/infer, /metrics; Ctrl-C stops)\n`);
       // Until SIGINT or SIGTERM; then requests in flight finish and the prediction log is written.
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilSignal();
       await server.close({ drainMs: opts.drainMs });
     });
 }

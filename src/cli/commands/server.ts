@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { SluiceError } from '../../errors.js';
 import { startServer } from '../../server/index.js';
-import { withProject } from '../context.js';
+import { untilSignal, withProject } from '../context.js';
 import { printJson } from '../output.js';
 import { createScheduler, schedulerClock } from './trigger-scheduler.js';
 
@@ -27,15 +27,7 @@ export function registerServerCommand(program: Command): void {
         if (opts.json) printJson({ url: server.url, mlflow_tracking_uri: server.url, docs: `${server.url}/docs` });
         else process.stderr.write(`Sluice server at ${server.url}  (MLFLOW_TRACKING_URI=${server.url}, reference at ${server.url}/docs)\n`);
         // Until SIGINT or SIGTERM; then requests in flight finish and the store closes.
-        await new Promise<void>((resolve) => {
-          const stop = () => {
-            process.off('SIGINT', stop);
-            process.off('SIGTERM', stop);
-            resolve();
-          };
-          process.on('SIGINT', stop);
-          process.on('SIGTERM', stop);
-        });
+        await untilSignal();
         await server.close();
       });
     });

@@ -8,8 +8,9 @@ import type { Command } from 'commander';
 import { monitorSchedule } from '../../config/monitoring.js';
 import { ERROR_CODES, SluiceError, type ErrorCode } from '../../errors.js';
 import { listTriggerEvents, newHolder, startTriggeredRun, systemClock, TRIGGER_KINDS, type TriggerEvent, type TriggerKind } from '../../pipeline/triggers/index.js';
+import { runExitCode } from '../../pipeline/finalize.js';
 import { readState } from '../../pipeline/triggers/state.js';
-import { withProject } from '../context.js';
+import { abortOnSignal, withProject } from '../context.js';
 import { c, formatTime, printJson, statusColor, table } from '../output.js';
 import { RunView } from '../run-view.js';
 
@@ -43,28 +44,17 @@ export function registerTriggerCommands(program: Command): void {
       const kind = opts.ci ? 'ci' : 'manual';
       if (opts.server) return triggerOnServer(opts.server, { kind, reason: opts.reason, force: opts.force ?? false, actor: actor() }, opts.json);
       await withProject(cmd, async (project) => {
-        const abort = new AbortController();
-        const onSignal = () => abort.abort();
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
         const view = opts.json ? undefined : new RunView({ quiet: opts.quiet });
-        try {
+        await abortOnSignal(async (signal) => {
           const cause = { ...(opts.reason ? { reason: opts.reason } : {}), actor: actor() };
-          const started = await startTriggeredRun(project, { kind, cause, force: opts.force }, { holder: newHolder(), clock: systemClock, leaseMs: project.config.triggers.lease, onEvent: view?.handle, signal: abort.signal });
+          const started = await startTriggeredRun(project, { kind, cause, force: opts.force }, { holder: newHolder(), clock: systemClock, leaseMs: project.config.triggers.lease, onEvent: view?.handle, signal });
           if ('skipped' in started) throw new SluiceError('CONFLICT', `Cannot start a run of '${project.config.project}' now: ${started.skipped}`, { hint: 'Wait for it to finish (`sluice runs list`), then trigger again.' });
           const outcome = await started.done;
           if (opts.json) printJson({ trigger_event: outcome.eventId, pipeline_run_id: outcome.runId ?? null, status: outcome.status, model: outcome.summary?.model ?? null, error: outcome.error ?? null });
           else if (outcome.runId) console.log(`${c.dim('trigger event')} ${outcome.eventId}  ${c.dim('records:')} sluice runs show ${outcome.runId}`);
-          if (outcome.status === 'blocked') process.exitCode = ERROR_CODES.GATE_FAILED.exit;
-          else if (outcome.status === 'failed') {
-            const code = outcome.summary?.errors[0]?.code as ErrorCode | undefined;
-            if (!outcome.summary && outcome.error && !opts.json) process.stderr.write(`${c.red('error:')} ${outcome.error}\n`);
-            process.exitCode = code && code in ERROR_CODES ? ERROR_CODES[code].exit : ERROR_CODES.STEP_FAILED.exit;
-          }
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-        }
+          if (outcome.status === 'failed' && !outcome.summary && outcome.error && !opts.json) process.stderr.write(`${c.red('error:')} ${outcome.error}\n`);
+          if (outcome.status !== 'succeeded') process.exitCode = runExitCode(outcome.status, outcome.summary?.errors ?? []);
+        });
       });
     });
 
