@@ -131,15 +131,25 @@ function treeParams<T extends object>(step: string, trainer: string, spec: Train
   return out as Partial<T>;
 }
 
+/** What both tree ensembles take besides their own params. */
+function treeOptions<P>(step: string, spec: TrainSpec, params: Partial<P>) {
+  return { task: spec.task, target: spec.target, positive: spec.task === 'binary' ? requirePositive(step, spec) : undefined, features: spec.features, exclude: spec.exclude, params, seed: spec.seed };
+}
+
+/** Progress of an ensemble: its first iteration, then every tenth. */
+function everyTenthIteration(it: number, loss: number, valLoss?: number): void {
+  if (it === 1 || it % 10 === 0) progress(it, loss, valLoss);
+}
+
+const paramStrings = (params: object): Record<string, string> => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
+
 function gbdt(step: string, spec: TrainSpec, train: Table, validation?: Table): Fitted {
   const params = treeParams<GbdtParams>(step, 'gbdt', spec, GBDT_DEFAULTS);
   const r = trainGbdt(
     train,
-    { task: spec.task, target: spec.target, positive: spec.task === 'binary' ? requirePositive(step, spec) : undefined, features: spec.features, exclude: spec.exclude, params, seed: spec.seed },
+    treeOptions(step, spec, params),
     validation,
-    (it, loss, valLoss) => {
-      if (it === 1 || it % 10 === 0) progress(it, loss, valLoss);
-    },
+    everyTenthIteration,
   );
   for (const w of r.warnings) console.log(`warning: ${w}`);
   return {
@@ -147,7 +157,7 @@ function gbdt(step: string, spec: TrainSpec, train: Table, validation?: Table): 
     history: r.history.map((h) => ({ iteration: h.iteration, loss: h.trainLoss, validationLoss: h.valLoss })),
     iterations: r.model.trees.length / r.model.outputs,
     note: `${r.model.trees.length} trees (best iteration ${r.bestIteration})`,
-    params: Object.fromEntries(Object.entries({ ...GBDT_DEFAULTS, ...params }).map(([k, v]) => [k, String(v)])),
+    params: paramStrings({ ...GBDT_DEFAULTS, ...params }),
   };
 }
 
@@ -155,11 +165,9 @@ function forest(step: string, spec: TrainSpec, train: Table, validation?: Table)
   const params = treeParams<ForestParams>(step, 'random_forest', spec, FOREST_DEFAULTS);
   const r = trainForest(
     train,
-    { task: spec.task, target: spec.target, positive: spec.task === 'binary' ? requirePositive(step, spec) : undefined, features: spec.features, exclude: spec.exclude, params, seed: spec.seed },
+    treeOptions(step, spec, params),
     validation,
-    (it, loss, valLoss) => {
-      if (it === 1 || it % 10 === 0) progress(it, loss, valLoss);
-    },
+    everyTenthIteration,
   );
   for (const w of r.warnings) console.log(`warning: ${w}`);
   return {
@@ -167,6 +175,6 @@ function forest(step: string, spec: TrainSpec, train: Table, validation?: Table)
     history: r.history.map((h) => ({ iteration: h.iteration + 1, loss: h.oobLoss, validationLoss: h.valLoss })),
     iterations: r.model.trees.length,
     note: `${r.model.trees.length} trees${r.oob ? `, out-of-bag loss ${r.oob.loss.toFixed(5)}` : ''}`,
-    params: Object.fromEntries(Object.entries({ ...FOREST_DEFAULTS, ...params }).map(([k, v]) => [k, String(v)])),
+    params: paramStrings({ ...FOREST_DEFAULTS, ...params }),
   };
 }

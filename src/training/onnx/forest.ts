@@ -20,6 +20,7 @@ import type { FeatureInfo, ForestModel, ForestTree } from '../forest/types.js';
 import type { ModelSignature } from '../package/signature.js';
 import { treeEnsembleFront, treeEnsembleSignature } from './_tree-front.js';
 import { attr, doubles, encodeModel } from './proto.js';
+import { emptyTreeNodes, nodeAttributes, pushNode, type TreeNodes } from './_tree-nodes.js';
 
 const ML = 'ai.onnx.ml';
 
@@ -56,16 +57,6 @@ export function forestToOnnx(model: ForestModel): Uint8Array {
       leafWeight.push(value[i * K + k] / T);
     }
   });
-  const nodeAttributes = {
-    nodes_treeids: attr.ints(e.treeIds),
-    nodes_nodeids: attr.ints(e.nodeIds),
-    nodes_featureids: attr.ints(e.featureIds),
-    nodes_modes: attr.strings(e.modes),
-    nodes_values_as_tensor: attr.tensor(doubles(e.values)),
-    nodes_truenodeids: attr.ints(e.trueIds),
-    nodes_falsenodeids: attr.ints(e.falseIds),
-    nodes_missing_value_tracks_true: attr.ints(e.missingTrue),
-  };
   nodes.push(
     regression
       ? {
@@ -74,7 +65,7 @@ export function forestToOnnx(model: ForestModel): Uint8Array {
           inputs: [X],
           outputs: ['value'],
           attributes: {
-            ...nodeAttributes,
+            ...nodeAttributes(e),
             target_treeids: attr.ints(leafTree),
             target_nodeids: attr.ints(leafNode),
             target_ids: attr.ints(leafTarget),
@@ -90,7 +81,7 @@ export function forestToOnnx(model: ForestModel): Uint8Array {
           inputs: [X],
           outputs: ['label', 'probabilities'],
           attributes: {
-            ...nodeAttributes,
+            ...nodeAttributes(e),
             class_treeids: attr.ints(leafTree),
             class_nodeids: attr.ints(leafNode),
             class_ids: attr.ints(leafTarget),
@@ -112,15 +103,7 @@ export function forestSignature(model: ForestModel): ModelSignature {
   return treeEnsembleSignature(model);
 }
 
-interface Ensemble {
-  treeIds: number[];
-  nodeIds: number[];
-  featureIds: number[];
-  modes: string[];
-  values: number[];
-  trueIds: number[];
-  falseIds: number[];
-  missingTrue: number[];
+interface Ensemble extends TreeNodes {
   /** [tree, ONNX node id, model node index] of every leaf. */
   leaves: [number, number, number][];
 }
@@ -132,17 +115,9 @@ interface Ensemble {
  * as many ids as its chain, so the root (model node 0) is id 0 and comes first.
  */
 function _ensemble(trees: ForestTree[], features: FeatureInfo[]): Ensemble {
-  const e: Ensemble = { treeIds: [], nodeIds: [], featureIds: [], modes: [], values: [], trueIds: [], falseIds: [], missingTrue: [], leaves: [] };
-  const push = (tree: number, id: number, feature: number, mode: string, value: number, t: number, f: number, missing: number): void => {
-    e.treeIds.push(tree);
-    e.nodeIds.push(id);
-    e.featureIds.push(feature);
-    e.modes.push(mode);
-    e.values.push(value);
-    e.trueIds.push(t);
-    e.falseIds.push(f);
-    e.missingTrue.push(missing);
-  };
+  const e: Ensemble = { ...emptyTreeNodes(), leaves: [] };
+  const push = (tree: number, id: number, feature: number, mode: string, value: number, t: number, f: number, missing: number): void =>
+    pushNode(e, tree, id, feature, mode, value, t, f, missing);
   trees.forEach((tree, t) => {
     const nNodes = tree.feature.length;
     // Per categorical node: the codes its chain tests, whether they are the left set, and whether

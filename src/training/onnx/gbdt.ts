@@ -28,7 +28,8 @@ import { SluiceError } from '../../errors.js';
 import type { FeatureInfo, GbdtModel, GbdtTree } from '../gbdt/types.js';
 import type { ModelSignature } from '../package/signature.js';
 import { treeEnsembleFront, treeEnsembleSignature } from './_tree-front.js';
-import { attr, doubles, encodeModel, type Attribute, type Node } from './proto.js';
+import { attr, doubles, encodeModel, type Node } from './proto.js';
+import { emptyTreeNodes, nodeAttributes, pushNode, type TreeNodes } from './_tree-nodes.js';
 
 const ML = 'ai.onnx.ml';
 
@@ -52,15 +53,7 @@ export function gbdtSignature(model: GbdtModel): ModelSignature {
 }
 
 /** Flat attribute arrays of a TreeEnsemble: nodes_* and the leaf weights (class_* or target_*). */
-interface Ensemble {
-  treeIds: number[];
-  nodeIds: number[];
-  featureIds: number[];
-  modes: string[];
-  values: number[];
-  trueIds: number[];
-  falseIds: number[];
-  missingTrue: number[];
+interface Ensemble extends TreeNodes {
   leafTree: number[];
   leafNode: number[];
   leafTarget: number[];
@@ -82,7 +75,7 @@ function _classifier(model: GbdtModel, X: string): Node {
     // the sigmoid). A degenerate model (no split at all) can be like that: add a tree whose one
     // leaf adds -1 and then +1, an error of at most one ulp of 1 on the score.
     const tree = model.trees.length;
-    _push(e, tree, 0, 0, 'LEAF', 0, 0, 0, 0);
+    pushNode(e, tree, 0, 0, 'LEAF', 0, 0, 0, 0);
     e.leafTree.push(tree, tree);
     e.leafNode.push(0, 0);
     e.leafTarget.push(0, 0);
@@ -94,7 +87,7 @@ function _classifier(model: GbdtModel, X: string): Node {
     inputs: [X],
     outputs: ['label', 'probabilities'],
     attributes: {
-      ..._nodeAttributes(e),
+      ...nodeAttributes(e),
       class_treeids: attr.ints(e.leafTree),
       class_nodeids: attr.ints(e.leafNode),
       class_ids: attr.ints(e.leafTarget),
@@ -114,7 +107,7 @@ function _regressor(model: GbdtModel, X: string): Node {
     inputs: [X],
     outputs: ['value'],
     attributes: {
-      ..._nodeAttributes(e),
+      ...nodeAttributes(e),
       target_treeids: attr.ints(e.leafTree),
       target_nodeids: attr.ints(e.leafNode),
       target_ids: attr.ints(e.leafTarget),
@@ -127,39 +120,12 @@ function _regressor(model: GbdtModel, X: string): Node {
   };
 }
 
-function _nodeAttributes(e: Ensemble): Record<string, Attribute> {
-  return {
-    nodes_treeids: attr.ints(e.treeIds),
-    nodes_nodeids: attr.ints(e.nodeIds),
-    nodes_featureids: attr.ints(e.featureIds),
-    nodes_modes: attr.strings(e.modes),
-    nodes_values_as_tensor: attr.tensor(doubles(e.values)),
-    nodes_truenodeids: attr.ints(e.trueIds),
-    nodes_falsenodeids: attr.ints(e.falseIds),
-    nodes_missing_value_tracks_true: attr.ints(e.missingTrue),
-  };
-}
-
-function _push(e: Ensemble, tree: number, id: number, feature: number, mode: string, value: number, t: number, f: number, missingTrue: number): void {
-  e.treeIds.push(tree);
-  e.nodeIds.push(id);
-  e.featureIds.push(feature);
-  e.modes.push(mode);
-  e.values.push(value);
-  e.trueIds.push(t);
-  e.falseIds.push(f);
-  e.missingTrue.push(missingTrue);
-}
-
 /**
  * Renumbers every tree depth-first (a categorical split becomes several nodes) and lists its
  * nodes in id order, root first: onnxruntime takes the first node of each tree id as its root.
  */
 function _ensemble(trees: GbdtTree[], features: FeatureInfo[], leafOf: (tree: GbdtTree) => { target: number; sign: number }): Ensemble {
-  const e: Ensemble = {
-    treeIds: [], nodeIds: [], featureIds: [], modes: [], values: [], trueIds: [], falseIds: [], missingTrue: [],
-    leafTree: [], leafNode: [], leafTarget: [], leafWeight: [],
-  };
+  const e: Ensemble = { ...emptyTreeNodes(), leafTree: [], leafNode: [], leafTarget: [], leafWeight: [] };
   trees.forEach((tree, t) => {
     const { target, sign } = leafOf(tree);
     type Row = { feature: number; mode: string; value: number; t: number; f: number; missing: number };
@@ -206,7 +172,7 @@ function _ensemble(trees: GbdtTree[], features: FeatureInfo[], leafOf: (tree: Gb
       return id;
     };
     emit(0);
-    rows.forEach((r, id) => _push(e, t, id, r.feature, r.mode, r.value, r.t, r.f, r.missing));
+    rows.forEach((r, id) => pushNode(e, t, id, r.feature, r.mode, r.value, r.t, r.f, r.missing));
   });
   return e;
 }
