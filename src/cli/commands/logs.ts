@@ -47,10 +47,10 @@ export function registerLogsCommand(program: Command): void {
         const steps = pick(await listStepRuns(project.store.db, run.id));
         const out: { step: string; status: string; from_run?: string; lines: string[] }[] = [];
         for (const s of steps) {
-          const text = await readStepLog(project, run.id, s);
-          if (text === null) continue;
-          const origin = await cachedLogOrigin(project.store.db, s);
-          out.push({ step: s.name, status: s.status, ...(origin ? { from_run: origin.pipelineRunId } : {}), lines: text.split('\n').filter((l, i, a) => (i < a.length - 1 || l !== '') && keep(l)) });
+          const log = await readStepLog(project, run.id, s);
+          if (log === null) continue;
+          const { text, fromRun } = log;
+          out.push({ step: s.name, status: s.status, ...(fromRun ? { from_run: fromRun } : {}), lines: text.split('\n').filter((l, i, a) => (i < a.length - 1 || l !== '') && keep(l)) });
         }
         if (opts.json) return printJson({ run: run.id, steps: out });
         for (const s of out) {
@@ -62,14 +62,15 @@ export function registerLogsCommand(program: Command): void {
     });
 }
 
-async function readStepLog(project: Project, runId: string, step: StepRun): Promise<string | null> {
-  if (step.log_digest) return (await project.artifacts.readBytes(step.log_digest)).toString('utf8');
+/** The step's output, and for a cached step the run whose output it is. */
+async function readStepLog(project: Project, runId: string, step: StepRun): Promise<{ text: string; fromRun?: string } | null> {
+  if (step.log_digest) return { text: (await project.artifacts.readBytes(step.log_digest)).toString('utf8') };
   const origin = await cachedLogOrigin(project.store.db, step);
-  if (origin) return (await project.artifacts.readBytes(origin.logDigest)).toString('utf8');
+  if (origin) return { text: (await project.artifacts.readBytes(origin.logDigest)).toString('utf8'), fromRun: origin.pipelineRunId };
   try {
     const f = await open(liveLogPath(project.workspace, runId, step.name), 'r');
     try {
-      return (await f.readFile()).toString('utf8');
+      return { text: (await f.readFile()).toString('utf8') };
     } finally {
       await f.close();
     }

@@ -11,23 +11,14 @@ import type { AlertRuleConfig, ProjectConfig } from '../../config/index.js';
 import type { Store } from '../../store/index.js';
 import { conditionText, observe, type Observation } from './conditions.js';
 import { notify, type AlertPayload, type NotificationResult } from './notify.js';
+import type { AlertEvent } from './records.js';
 
 export type AlertState = 'inactive' | 'pending' | 'firing' | 'resolved';
 
-export interface AlertTransition {
+/** A state change just recorded: its event (as listAlertEvents returns it) with the monitor judged. */
+export interface AlertTransition extends Omit<AlertEvent, 'id'> {
   eventId: number;
-  rule: string;
-  from: AlertState;
-  to: AlertState;
-  at: number;
-  value: number | null;
-  severity: string;
-  message: string;
   monitor: string | null;
-  subject: string | null;
-  /** The rule's actions: `retrain` asks the scheduler for a pipeline run (when `to` is firing). */
-  actions: string[];
-  notifications: NotificationResult[];
 }
 
 export interface AlertsProject {

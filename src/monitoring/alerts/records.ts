@@ -22,6 +22,7 @@ export interface AlertEvent {
   severity: string;
   message: string;
   subject: string | null;
+  /** The rule's actions: `retrain` asks the scheduler for a pipeline run (when `to` is firing). */
   actions: string[];
   notifications: NotificationResult[];
 }
