@@ -4,6 +4,7 @@ import { mulberry32 } from '../../random.js';
 import { DEFAULT_PARAMS, predictForest, trainForest, type ForestModel, type ForestOptions } from '../forest/index.js';
 import { predictTable } from '../package/predict.js';
 import { readAdult } from '../../../test/helpers/adult.js';
+import { onnxVsTypeScript } from '../../../test/helpers/onnx-compare.js';
 import { forestSignature, forestToOnnx } from './forest.js';
 import { toOnnx } from './index.js';
 
@@ -13,24 +14,9 @@ async function runOnnx(model: ForestModel, table: Table) {
   return predictTable(session, forestSignature(model), table);
 }
 
-/** Largest |ONNX - TypeScript| over every class probability (or value) of every row, absolute and relative. */
-async function maxDiff(model: ForestModel, table: Table): Promise<{ abs: number; rel: number }> {
-  const onnx = await runOnnx(model, table);
-  const ts = predictForest(model, table);
-  const K = model.classes.length;
-  const pairs: [number, number][] = [];
-  for (let i = 0; i < table.rowCount; i++) {
-    if (model.task === 'regression') pairs.push([onnx.values![i], ts[i]]);
-    else if (model.task === 'binary') pairs.push([onnx.probabilities![i][1], ts[i]], [onnx.probabilities![i][0], 1 - ts[i]]);
-    else for (let k = 0; k < K; k++) pairs.push([onnx.probabilities![i][k], ts[i * K + k]]);
-  }
-  let abs = 0;
-  let rel = 0;
-  for (const [a, b] of pairs) {
-    abs = Math.max(abs, Math.abs(a - b));
-    rel = Math.max(rel, Math.abs(a - b) / Math.max(Math.abs(b), 1e-300));
-  }
-  return { abs, rel };
+/** Largest |ONNX - TypeScript| over every class probability (or value) of every row. */
+function maxDiff(model: ForestModel, table: Table): Promise<{ abs: number; rel: number }> {
+  return onnxVsTypeScript(forestToOnnx(model), forestSignature(model), model, table, predictForest(model, table));
 }
 
 describe('forestToOnnx on UCI Adult', () => {

@@ -4,6 +4,7 @@ import { mulberry32 } from '../../random.js';
 import { DEFAULT_PARAMS, predictGbdt, trainGbdt, type GbdtModel, type GbdtOptions } from '../gbdt/index.js';
 import { predictTable } from '../package/predict.js';
 import { readAdult } from '../../../test/helpers/adult.js';
+import { onnxVsTypeScript } from '../../../test/helpers/onnx-compare.js';
 import { gbdtSignature, gbdtToOnnx } from './gbdt.js';
 
 async function runOnnx(model: GbdtModel, table: Table) {
@@ -13,23 +14,8 @@ async function runOnnx(model: GbdtModel, table: Table) {
 }
 
 /** Largest |ONNX - TypeScript| over every class probability (or value) of every row. */
-async function maxDiff(model: GbdtModel, table: Table): Promise<{ abs: number; rel: number }> {
-  const onnx = await runOnnx(model, table);
-  const ts = predictGbdt(model, table);
-  const K = model.classes.length;
-  const pairs: [number, number][] = [];
-  for (let i = 0; i < table.rowCount; i++) {
-    if (model.task === 'regression') pairs.push([onnx.values![i], ts[i]]);
-    else if (model.task === 'binary') pairs.push([onnx.probabilities![i][1], ts[i]], [onnx.probabilities![i][0], 1 - ts[i]]);
-    else for (let k = 0; k < K; k++) pairs.push([onnx.probabilities![i][k], ts[i * K + k]]);
-  }
-  let abs = 0;
-  let rel = 0;
-  for (const [a, b] of pairs) {
-    abs = Math.max(abs, Math.abs(a - b));
-    rel = Math.max(rel, Math.abs(a - b) / Math.max(Math.abs(b), 1e-300));
-  }
-  return { abs, rel };
+function maxDiff(model: GbdtModel, table: Table): Promise<{ abs: number; rel: number }> {
+  return onnxVsTypeScript(gbdtToOnnx(model), gbdtSignature(model), model, table, predictGbdt(model, table));
 }
 
 describe('gbdtToOnnx on UCI Adult', () => {
